@@ -1,0 +1,58 @@
+"""Everything that touches Neo4j: driver, Cypher, loaders, migrations, data generation.
+
+Knows nothing of GraphQL. ``schema`` imports only what is exported here.
+"""
+
+from graph.cursors import CursorCodec
+from graph.driver import Database, DatabaseConfig, QueryStats
+from graph.errors import (
+    BadUserInput,
+    Forbidden,
+    GatewayError,
+    ServiceUnavailable,
+    Unauthenticated,
+)
+from graph.migrations import migrate
+from graph.queries.companies import CompanyFilterField
+from graph.queries.customers import FilterField, FilterOp, OrderField
+from graph.reader import CompanyQuery, CustomerQuery, GraphReader, PageArgs
+from graph.records import (
+    CompanyRow,
+    ContactRow,
+    CustomerRow,
+    DataLinkRow,
+    Page,
+    PartnershipRow,
+    UserRow,
+)
+from graph.viewer import Viewer, load_viewer
+
+__all__ = [
+    "BadUserInput",
+    "CompanyFilterField",
+    "CompanyQuery",
+    "CompanyRow",
+    "ContactRow",
+    "CursorCodec",
+    "CustomerQuery",
+    "CustomerRow",
+    "DataLinkRow",
+    "Database",
+    "DatabaseConfig",
+    "FilterField",
+    "FilterOp",
+    "Forbidden",
+    "GatewayError",
+    "GraphReader",
+    "OrderField",
+    "Page",
+    "PageArgs",
+    "PartnershipRow",
+    "QueryStats",
+    "ServiceUnavailable",
+    "Unauthenticated",
+    "UserRow",
+    "Viewer",
+    "load_viewer",
+    "migrate",
+]

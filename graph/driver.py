@@ -1,0 +1,130 @@
+"""The one async Neo4j driver of a process, and the only place a query is sent.
+
+Reads go through managed read transactions (routable to replicas in a
+cluster), writes through managed write transactions; the driver retries
+transient failures, but only for ``retry_seconds`` so that a database that is
+down turns into a fast SERVICE_UNAVAILABLE instead of a request blocked for
+the driver's default 30 s. Every call counts one round trip in the request's
+``QueryStats``: the number the no-N+1 tests assert on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import AsyncGraphDatabase, Query, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import ServiceUnavailable
+
+log = logging.getLogger("prm.graph")
+
+Params = Mapping[str, Any]
+
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.TransientError,
+    neo4j_errors.SessionError,
+    OSError,
+    TimeoutError,
+)
+
+
+@dataclass
+class QueryStats:
+    """Per-request counters: how many Cypher round trips and how long they took."""
+
+    round_trips: int = 0
+    db_seconds: float = 0.0
+    queries: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    uri: str
+    user: str
+    password: str = field(repr=False)
+    database: str = "neo4j"
+    retry_seconds: float = 2.0
+    connect_timeout: float = 2.0
+    acquire_timeout: float = 3.0
+    query_timeout: float = 15.0
+    pool_size: int = 100
+
+
+class Database:
+    """Owns the driver; opened and closed by the ASGI lifespan (or a CLI command)."""
+
+    def __init__(self, config: DatabaseConfig) -> None:
+        self.config = config
+        self._driver = AsyncGraphDatabase.driver(
+            config.uri,
+            auth=(config.user, config.password),
+            max_transaction_retry_time=config.retry_seconds,
+            connection_timeout=config.connect_timeout,
+            connection_acquisition_timeout=config.acquire_timeout,
+            max_connection_pool_size=config.pool_size,
+            liveness_check_timeout=30.0,
+            notifications_min_severity="OFF",
+        )
+        # The whole call, retries included, may not outlast this: a stalled
+        # server must not hold a request open.
+        self._deadline = config.retry_seconds + config.query_timeout + config.acquire_timeout
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+    async def read(
+        self, query: LiteralString, params: Params, stats: QueryStats | None = None
+    ) -> list[dict[str, Any]]:
+        return await self._run(query, params, stats, RoutingControl.READ)
+
+    async def write(
+        self, query: LiteralString, params: Params, stats: QueryStats | None = None
+    ) -> list[dict[str, Any]]:
+        return await self._run(query, params, stats, RoutingControl.WRITE)
+
+    async def _run(
+        self,
+        query: LiteralString,
+        params: Params,
+        stats: QueryStats | None,
+        routing: RoutingControl,
+    ) -> list[dict[str, Any]]:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self._deadline):
+                result = await self._driver.execute_query(
+                    Query(query, timeout=self.config.query_timeout),
+                    dict(params),
+                    routing_=routing,
+                    database_=self.config.database,
+                    result_transformer_=_records,
+                )
+        except _UNAVAILABLE as exc:
+            log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
+            raise ServiceUnavailable() from exc
+        finally:
+            if stats is not None:
+                stats.round_trips += 1
+                stats.db_seconds += time.perf_counter() - started
+        return result
+
+    async def ping(self) -> bool:
+        """True when the server answers a trivial read now (readiness)."""
+        try:
+            await self.read("RETURN 1 AS ok", {})
+        except ServiceUnavailable:
+            return False
+        return True
+
+
+async def _records(result: neo4j.AsyncResult) -> list[dict[str, Any]]:
+    return [record.data() async for record in result]

@@ -1,0 +1,1 @@
+"""Cypher, one module per aggregate; every value a ``$parameter``."""

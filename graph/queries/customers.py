@@ -1,0 +1,177 @@
+"""Customers a viewer's company can see, with the groups it may read on each.
+
+Every statement is built from the same parts:
+
+1. candidates: which customers to consider for one parent (the whole visible
+   set, one owner's, one data link's, or given ids);
+2. access: for each candidate, its owner and the union of the viewer's grants
+   that cover it (authorization.md rule 2), or every group for the owner's
+   own rows (rule 1); a candidate with no group is dropped (rule 3);
+3. filters, each true only where the viewer may read the filtered field;
+4. the sort key, null where the viewer may not read it;
+5. per-parent ordering, total and keyset page (``paging.page_return``).
+
+Only fixed fragments from this module are concatenated; values are always
+parameters. Grants come in as ``$grantsByOwner`` (owner id → grants) computed
+per request from the viewer's live links.
+"""
+
+from enum import Enum
+from typing import LiteralString
+
+from graph.queries.paging import page_return
+
+
+class CandidateScope(Enum):
+    """What a batch of parents is: one query shape per scope."""
+
+    VISIBLE = "visible"  # parent: {key, own: bool, grants: [...]}
+    DATA_LINK = "data_link"  # parent: {key: data link id}
+    IDS = "ids"  # parent: {key: customer id}
+
+
+_CANDIDATES: dict[CandidateScope, LiteralString] = {
+    CandidateScope.VISIBLE: """
+    MATCH (v:Company {id: $companyId}) WHERE p.own
+    MATCH (c:Customer)-[:OWNED_BY]->(v)
+    RETURN c
+    UNION
+    UNWIND p.grants AS g
+    WITH g WHERE g.all
+    MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: g.owner})
+    RETURN c
+    UNION
+    UNWIND p.grants AS g
+    WITH g WHERE NOT g.all
+    MATCH (:DataLink {id: g.link})-[:COVERS]->(c:Customer)
+    RETURN c
+""",
+    CandidateScope.DATA_LINK: """
+    MATCH (l:DataLink {id: p.key})<-[:GRANTS]-(o:Company)
+    WHERE NOT coalesce(l.allCustomers, false)
+    MATCH (l)-[:COVERS]->(c:Customer)
+    RETURN c
+    UNION
+    MATCH (l:DataLink {id: p.key})<-[:GRANTS]-(o:Company)
+    WHERE l.allCustomers
+    MATCH (c:Customer)-[:OWNED_BY]->(o)
+    RETURN c
+""",
+    CandidateScope.IDS: """
+    MATCH (c:Customer {id: p.key})
+    RETURN c
+""",
+}
+
+_ACCESS: LiteralString = """
+  CALL (c) {
+    OPTIONAL MATCH (c)-[:OWNED_BY]->(o:Company)
+    RETURN o.id AS ownerId LIMIT 1
+  }
+  WITH c, ownerId,
+       CASE WHEN ownerId = $companyId THEN null
+            ELSE [g IN coalesce($grantsByOwner[ownerId], [])
+                  WHERE g.all OR EXISTS { MATCH (:DataLink {id: g.link})-[:COVERS]->(c) }]
+       END AS hits
+  WITH c, ownerId,
+       CASE WHEN hits IS NULL THEN $ownerGroups
+            ELSE reduce(acc = [], h IN hits | acc + [x IN h.groups WHERE NOT x IN acc])
+       END AS groups,
+       CASE WHEN hits IS NULL THEN [] ELSE [h IN hits | h.link] END AS via
+  WHERE ownerId IS NOT NULL AND size(groups) > 0
+"""
+
+
+class FilterField(Enum):
+    """Filterable Customer properties; the value is the only text that reaches Cypher."""
+
+    NAME = "name"
+    DOMAIN = "domain"
+    INDUSTRY = "industry"
+    REGION = "region"
+    SEGMENT = "segment"
+    EMAIL = "email"
+
+
+class FilterOp(Enum):
+    EQ = "eq"
+    IN = "in"
+    STARTS_WITH = "startsWith"
+    CONTAINS = "contains"
+
+
+# (field, op) → a predicate readable only where the viewer may read the field:
+# `$g_<field>` is the field's group from the policy, passed as a parameter.
+_PROPERTY: dict[FilterField, LiteralString] = {
+    FilterField.NAME: "name",
+    FilterField.DOMAIN: "domain",
+    FilterField.INDUSTRY: "industry",
+    FilterField.REGION: "region",
+    FilterField.SEGMENT: "segment",
+    FilterField.EMAIL: "email",
+}
+_OPERATOR: dict[FilterOp, tuple[LiteralString, LiteralString]] = {
+    FilterOp.EQ: (" = ", "_eq"),
+    FilterOp.IN: (" IN ", "_in"),
+    FilterOp.STARTS_WITH: (" STARTS WITH ", "_startsWith"),
+    FilterOp.CONTAINS: (" CONTAINS ", "_contains"),
+}
+
+
+def filter_param(field: FilterField, op: FilterOp) -> str:
+    return "f_" + _PROPERTY[field] + _OPERATOR[op][1]
+
+
+def group_param(field: FilterField) -> str:
+    return "g_" + _PROPERTY[field]
+
+
+def _predicate(field: FilterField, op: FilterOp) -> LiteralString:
+    prop = _PROPERTY[field]
+    operator, suffix = _OPERATOR[op]
+    return "($g_" + prop + " IN groups AND c." + prop + operator + "$f_" + prop + suffix + ")"
+
+
+class OrderField(Enum):
+    """CustomerOrderField → (property, whether it is guarded by a group)."""
+
+    NAME = "name"
+    INDUSTRY = "industry"
+    REGION = "region"
+    ANNUAL_REVENUE = "annualRevenue"
+    CREATED_AT = "createdAt"
+
+
+_SORT_KEY: dict[OrderField, LiteralString] = {
+    OrderField.NAME: "CASE WHEN $g_sort IN groups THEN c.name END",
+    OrderField.INDUSTRY: "CASE WHEN $g_sort IN groups THEN c.industry END",
+    OrderField.REGION: "CASE WHEN $g_sort IN groups THEN c.region END",
+    OrderField.ANNUAL_REVENUE: "CASE WHEN $g_sort IN groups THEN c.annualRevenue END",
+    # Record metadata, readable on every visible row: no group guards it.
+    OrderField.CREATED_AT: "c.createdAt",
+}
+
+
+def customers_query(
+    scope: CandidateScope,
+    filters: tuple[tuple[FilterField, FilterOp], ...] = (),
+    order: OrderField | None = None,
+    descending: bool = False,
+) -> LiteralString:
+    """One statement for a batch of parents: ``key, total, page`` per parent."""
+    where: LiteralString = ""
+    for field, op in filters:
+        where = where + "\n  AND " + _predicate(field, op)
+    sort_key: LiteralString = "null" if order is None else _SORT_KEY[order]
+    direction: LiteralString = "DESC" if descending else "ASC"
+    return (
+        "UNWIND $parents AS p\n"
+        "CALL (p) {\n"
+        "  CALL (p) {" + _CANDIDATES[scope] + "  }\n"
+        "  WITH DISTINCT c\n" + _ACCESS + where + "\n"
+        "  WITH c, ownerId, groups, via, " + sort_key + " AS k\n"
+        "  ORDER BY k " + direction + ", c.id ASC\n"
+        "  WITH {id: c.id, k: k, props: c {.*}, owner: ownerId, groups: groups, via: via}"
+        " AS row\n  " + page_return(descending) + "}\n"
+        "RETURN p.key AS key, total, page"
+    )

@@ -1,0 +1,28 @@
+"""DataLinks: visible to their owner and their recipient, no one else."""
+
+from typing import LiteralString
+
+from graph.queries.paging import page_return
+
+_VISIBLE: LiteralString = """
+  MATCH (o:Company)-[:GRANTS]->(l)-[:TO]->(r:Company)
+  WHERE o.id = $companyId OR r.id = $companyId
+  OPTIONAL MATCH (l)-[:UNDER]->(ps:Partnership)
+"""
+
+DATA_LINKS_BY_IDS_QUERY: LiteralString = (
+    "MATCH (l:DataLink) WHERE l.id IN $ids\n"
+    + _VISIBLE
+    + "RETURN {id: l.id, props: l {.*}, owner: o.id, recipient: r.id, partnership: ps.id} AS row"
+)
+
+# Parents are partnership ids.
+DATA_LINKS_OF_PARTNERSHIPS_QUERY: LiteralString = (
+    "UNWIND $parents AS p\n"
+    "CALL (p) {\n"
+    "  MATCH (l:DataLink)-[:UNDER]->(:Partnership {id: p.key})\n"
+    + _VISIBLE
+    + "  WITH l, o, r, ps ORDER BY l.id\n"
+    "  WITH {id: l.id, k: l.id, props: l {.*}, owner: o.id, recipient: r.id,"
+    " partnership: ps.id} AS row\n" + page_return() + "}\nRETURN p.key AS key, total, page"
+)

@@ -1,0 +1,84 @@
+"""Loading the viewer once per request and turning its links into grants."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.driver import Database, QueryStats
+from graph.errors import Unauthenticated
+from graph.queries.viewer import VIEWER_QUERY
+from graph.values import native
+from policy import Grant, LinkFacts, PartnershipRef, Policy, effective_grants
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, read from the graph (a token cannot claim a company or a role)."""
+
+    user_id: str
+    name: str
+    email: str | None
+    role: str
+    company_id: str
+    managed: frozenset[str]
+    partnerships: tuple[PartnershipRef, ...]
+    grants: tuple[Grant, ...]
+    #: Companies with an ACTIVE partnership with the viewer's company (any tier).
+    active_partners: frozenset[str] = field(init=False)
+    #: Companies with an ACTIVE HIGH partnership with the viewer's company.
+    high_partners: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        active = [p for p in self.partnerships if p.status == "ACTIVE"]
+        object.__setattr__(self, "active_partners", frozenset(p.other for p in active))
+        object.__setattr__(
+            self, "high_partners", frozenset(p.other for p in active if p.tier == "HIGH")
+        )
+
+
+async def load_viewer(
+    db: Database, user_id: str, policy: Policy, stats: QueryStats | None = None
+) -> Viewer:
+    rows = await db.read(VIEWER_QUERY, {"userId": user_id}, stats)
+    if not rows:
+        raise Unauthenticated("Unknown user")
+    return viewer_from_row(rows[0], policy, datetime.now(UTC))
+
+
+def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Viewer:
+    company_id = str(row["companyId"])
+    links = [
+        LinkFacts(
+            id=str(link["id"]),
+            owner=str(link["owner"]),
+            scope=tuple(link.get("scope") or ()),
+            all_customers=bool(link.get("allCustomers")),
+            expires_at=native(link.get("expiresAt")),
+            revoked_at=native(link.get("revokedAt")),
+            partnership_status=link.get("status"),
+            partnership_tier=link.get("tier"),
+            partnership_parties=frozenset(link.get("parties") or ()),
+            owner_overrides={
+                str(o["tier"]): tuple(o.get("groups") or ()) for o in link.get("overrides") or ()
+            },
+        )
+        for link in row["links"]
+    ]
+    user = row["user"]
+    return Viewer(
+        user_id=str(user["id"]),
+        name=str(user.get("name") or ""),
+        email=user.get("email"),
+        role=str(user.get("role")),
+        company_id=company_id,
+        managed=frozenset(row["managed"]),
+        partnerships=tuple(
+            PartnershipRef(str(p["id"]), str(p["status"]), str(p["tier"]), str(p["other"]))
+            for p in row["partnerships"]
+            if p.get("id") is not None
+        ),
+        grants=tuple(effective_grants(company_id, links, policy, now)),
+    )
