@@ -1,0 +1,42 @@
+"""Assembling the schema, and what start-up checks on it."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError, GraphQLObjectType
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from schema.errors import ErrorCodes
+from schema.query import Query
+from schema.types.company import Company
+from schema.types.contact import Contact
+from schema.types.customer import Customer
+from schema.types.data_link import DataLink
+from schema.types.partnership import Partnership
+from schema.types.user import User
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry logs every error with its stack trace; a FORBIDDEN field is
+        # an expected answer, not an incident. ErrorCodes logs the unexpected ones.
+        return None
+
+
+def build_schema() -> strawberry.Schema:
+    return GatewaySchema(
+        query=Query,
+        types=[Company, Customer, Partnership, DataLink, Contact, User],
+        extensions=[ErrorCodes, ParserCache, ValidationCache],
+    )
+
+
+def customer_graphql_fields(schema: strawberry.Schema) -> set[str]:
+    """The fields of Customer as clients see them (the policy file is checked against these)."""
+    customer = schema._schema.get_type("Customer")
+    if not isinstance(customer, GraphQLObjectType):
+        raise RuntimeError("schema has no Customer type")
+    return set(customer.fields)

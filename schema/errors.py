@@ -1,0 +1,77 @@
+"""Domain errors → GraphQL ``extensions.code``, in one place; everything else is masked.
+
+A resolver raises a ``graph.GatewayError`` subclass; this extension writes
+its code (and structured data such as the forbidden ``group``) into the
+error. Errors of the GraphQL layer itself (syntax, validation) keep their
+message and get the code of their kind. Any other exception is a bug: the
+client gets "Internal server error" with the request id, the log gets the
+stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph import GatewayError
+
+log = logging.getLogger("prm.schema")
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
+    """The client-facing form of one error."""
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        extensions = {"code": original.code, **original.extensions}
+        return GraphQLError(
+            original.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=extensions,
+        )
+    if original is None:
+        if error.extensions and "code" in error.extensions:
+            return error
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": VALIDATION_FAILED},
+        )
+    log.error(
+        "unexpected error at %s (request %s)",
+        error.path,
+        request_id,
+        exc_info=(type(original), original, original.__traceback__),
+    )
+    return GraphQLError(
+        "Internal server error",
+        nodes=error.nodes,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": INTERNAL, "requestId": request_id},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Applies ``coded`` to every error of the operation's result."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is None or not errors:
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
+        result.errors = [coded(e, request_id) for e in errors]

@@ -1,0 +1,121 @@
+"""Company: the public profile, with its partnerships, customers and contacts."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from graph import CompanyRow, Page
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.connections import (
+    CompanyConnection,
+    CompanyEdge,
+    ContactConnection,
+    CustomerConnection,
+    PartnershipConnection,
+    page_info,
+)
+from schema.types.enums import CollaborationTier, PartnershipStatus
+from schema.types.filters import CustomerFilter, CustomerOrder, customer_query
+from schema.types.node import Node
+
+
+@strawberry.type
+class Company(Node):
+    id: strawberry.ID
+    name: str
+    domain: str | None
+    industry: str | None
+    country: str | None
+    employees: int | None
+    description: str | None
+    graph_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: CompanyRow) -> Self:
+        p = row.props
+        return cls(
+            id=strawberry.ID(to_global_id("Company", row.id)),
+            name=p.get("name") or "",
+            domain=p.get("domain"),
+            industry=p.get("industry"),
+            country=p.get("country"),
+            employees=p.get("employees"),
+            description=p.get("description"),
+            graph_id=row.id,
+        )
+
+    @strawberry.field
+    async def partnerships(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        tier: CollaborationTier | None = None,
+        status: PartnershipStatus | None = None,
+    ) -> PartnershipConnection:
+        from schema.types.partnership import partnership_connection
+
+        reader = info.context.reader
+        page = await reader.partnerships_of(
+            self.graph_id,
+            reader.page_args(first, after),
+            tier.value if tier else None,
+            status.value if status else None,
+        )
+        return partnership_connection(page)
+
+    @strawberry.field(description="Customers owned by this company that the viewer can see.")
+    async def customers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CustomerFilter | None = None,
+        order_by: CustomerOrder | None = None,
+    ) -> CustomerConnection:
+        from schema.types.customer import customer_connection
+
+        reader = info.context.reader
+        page = await reader.customers(
+            customer_query(filter, order_by),
+            reader.page_args(first, after),
+            company=self.graph_id,
+        )
+        return customer_connection(page, info.context.policy)
+
+    @strawberry.field
+    async def contacts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ContactConnection:
+        from schema.types.contact import contact_connection
+
+        reader = info.context.reader
+        page = await reader.contacts_of_company(self.graph_id, reader.page_args(first, after))
+        return contact_connection(page)
+
+
+def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
+    return CompanyConnection(
+        edges=[
+            CompanyEdge(node=Company.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )
+
+
+async def load_company(info: Info, graph_id: str) -> Company | None:
+    row = await info.context.reader.company(graph_id)
+    return Company.from_row(row) if row else None
+
+
+async def require_company(info: Info, graph_id: str) -> Company:
+    """For non-null company fields: the company a visible row points at exists."""
+    company = await load_company(info, graph_id)
+    if company is None:
+        raise LookupError(f"company {graph_id} referenced but missing")
+    return company

@@ -1,0 +1,43 @@
+"""Contact: a person at a company or at a customer."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from graph import ContactRow, Page
+from schema.ids import to_global_id
+from schema.types.connections import ContactConnection, ContactEdge, page_info
+from schema.types.node import Node
+
+
+@strawberry.type
+class Contact(Node):
+    id: strawberry.ID
+    name: str
+    email: str | None
+    phone: str | None
+    title: str | None
+
+    @classmethod
+    def from_row(cls, row: ContactRow) -> Self:
+        p = row.props
+        return cls(
+            id=strawberry.ID(to_global_id("Contact", row.id)),
+            name=p.get("name") or "",
+            email=p.get("email"),
+            phone=p.get("phone"),
+            title=p.get("title"),
+        )
+
+
+def contact_connection(page: Page[ContactRow]) -> ContactConnection:
+    return ContactConnection(
+        edges=[
+            ContactEdge(node=Contact.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )

@@ -1,0 +1,153 @@
+"""Customer: one company's record of an end customer, redacted field by field.
+
+Redaction costs nothing per field: ``from_row`` copies into the object only
+the fields whose group the viewer holds for this row, and reading a field
+that was not copied lands in ``__getattr__``, which raises ``Forbidden`` with
+the field's group. GraphQL turns that into a null with a FORBIDDEN error at
+the field's path, and the other fields still resolve. Which group guards
+which field comes from the policy file, not from this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+
+from graph import CustomerRow, Forbidden, Page
+from policy import FieldGroup, Policy
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.company import Company, require_company
+from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
+from schema.types.enums import AccessLevel
+from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.data_link import DataLink
+
+# (python attribute, GraphQL field and graph property) of the plain fields.
+PLAIN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("domain", "domain"),
+    ("industry", "industry"),
+    ("region", "region"),
+    ("segment", "segment"),
+    ("employees", "employees"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+    ("annual_revenue", "annualRevenue"),
+    ("notes", "notes"),
+)
+_PYTHON_NAME = dict((gql, py) for py, gql in PLAIN_FIELDS) | {"contacts": "contacts"}
+
+_guards: dict[int, Mapping[str, FieldGroup]] = {}
+
+
+def field_guard(policy: Policy) -> Mapping[str, FieldGroup]:
+    """Python attribute → guarding group, from the policy (computed once per policy)."""
+    guard = _guards.get(id(policy))
+    if guard is None:
+        guard = {_PYTHON_NAME[f]: g for f, g in policy.customer_fields.items()}
+        _guards[id(policy)] = guard
+    return guard
+
+
+@strawberry.type
+class CustomerAccess:
+    level: AccessLevel
+    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+    via_ids: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(description="The live data links through which the customer is shared.")
+    async def via(
+        self, info: Info
+    ) -> list[Annotated[DataLink, strawberry.lazy("schema.types.data_link")]]:
+        from schema.types.data_link import DataLink
+
+        reader = info.context.reader
+        links = await asyncio.gather(*(reader.data_link(i) for i in self.via_ids))
+        return [DataLink.from_row(link) for link in links if link is not None]
+
+
+@strawberry.type
+class Customer(Node):
+    id: strawberry.ID
+    name: str | None
+    domain: str | None
+    industry: str | None
+    region: str | None
+    segment: str | None
+    employees: int | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    annual_revenue: float | None
+    notes: str | None
+    row: strawberry.Private[CustomerRow]
+    guard: strawberry.Private[Mapping[str, FieldGroup]]
+
+    @classmethod
+    def from_row(cls, row: CustomerRow, policy: Policy) -> Self:
+        obj = cls.__new__(cls)
+        values = obj.__dict__
+        guard = field_guard(policy)
+        values["id"] = strawberry.ID(to_global_id("Customer", row.id))
+        values["row"] = row
+        values["guard"] = guard
+        props = row.props
+        groups = row.groups
+        for python_name, prop in PLAIN_FIELDS:
+            if guard[python_name] in groups:
+                values[python_name] = props.get(prop)
+        return obj
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes from_row did not copy: a guarded field
+        # outside this row's groups.
+        guard = self.__dict__.get("guard")
+        if guard is not None and name in guard:
+            raise Forbidden(guard[name].value)
+        raise AttributeError(name)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Company:
+        return await require_company(info, self.row.owner)
+
+    @strawberry.field
+    def access(self, info: Info) -> CustomerAccess:
+        row = self.row
+        owner = row.owner == info.context.viewer.company_id
+        return CustomerAccess(
+            level=AccessLevel.OWNER if owner else AccessLevel.SHARED,
+            groups=[g for g in FieldGroup if g in row.groups],
+            via_ids=row.via,
+        )
+
+    @strawberry.field
+    async def contacts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ContactConnection | None:
+        from schema.types.contact import contact_connection
+
+        group = self.guard["contacts"]
+        if group not in self.row.groups:
+            raise Forbidden(group.value)
+        reader = info.context.reader
+        page = await reader.contacts_of_customer(self.row.id, reader.page_args(first, after))
+        return contact_connection(page)
+
+
+def customer_connection(page: Page[CustomerRow], policy: Policy) -> CustomerConnection:
+    return CustomerConnection(
+        edges=[
+            CustomerEdge(node=Customer.from_row(r, policy), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )

@@ -1,0 +1,94 @@
+"""DataLink: a grant of customer data from an owner company to a recipient."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from graph import DataLinkRow, Page
+from graph.values import as_datetime
+from policy import FieldGroup
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.company import Company, require_company
+from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
+from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.partnership import Partnership
+
+
+@strawberry.type
+class DataLink(Node):
+    id: strawberry.ID
+    scope: list[FieldGroupEnum]  # type: ignore[valid-type]
+    all_customers: bool
+    purpose: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    row: strawberry.Private[DataLinkRow]
+
+    @classmethod
+    def from_row(cls, row: DataLinkRow) -> Self:
+        p = row.props
+        return cls(
+            id=strawberry.ID(to_global_id("DataLink", row.id)),
+            scope=[FieldGroup(g) for g in p.get("scope") or () if g in FieldGroup.__members__],
+            all_customers=bool(p.get("allCustomers")),
+            purpose=p.get("purpose"),
+            created_at=as_datetime(p.get("createdAt")) or datetime.fromtimestamp(0, UTC),
+            expires_at=as_datetime(p.get("expiresAt")),
+            revoked_at=as_datetime(p.get("revokedAt")),
+            row=row,
+        )
+
+    @strawberry.field(description="Neither revoked nor expired.")
+    def active(self) -> bool:
+        now = datetime.now(UTC)
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Company:
+        return await require_company(info, self.row.owner)
+
+    @strawberry.field
+    async def recipient(self, info: Info) -> Company:
+        return await require_company(info, self.row.recipient)
+
+    @strawberry.field
+    async def partnership(
+        self, info: Info
+    ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
+        from schema.types.partnership import Partnership
+
+        row = None
+        if self.row.partnership is not None:
+            row = await info.context.reader.partnership(self.row.partnership)
+        if row is None:
+            raise LookupError(f"data link {self.row.id} has no visible partnership")
+        return Partnership.from_row(row)
+
+    @strawberry.field(description="Customers this link covers that the viewer can see.")
+    async def customers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> CustomerConnection:
+        from schema.types.customer import customer_connection
+
+        reader = info.context.reader
+        page = await reader.customers_of_link(self.row.id, reader.page_args(first, after))
+        return customer_connection(page, info.context.policy)
+
+
+def data_link_connection(page: Page[DataLinkRow]) -> DataLinkConnection:
+    return DataLinkConnection(
+        edges=[
+            DataLinkEdge(node=DataLink.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )

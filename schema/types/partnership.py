@@ -1,0 +1,126 @@
+"""Partnership: two companies, a tier, and (for some viewers) the money.
+
+Parties read everything but the financials, which only their executives and
+the managing manager read; a third company that sees the partnership through
+an ACTIVE HIGH partner reads the network view only. Redaction works as for
+Customer: guarded fields outside the row's groups are not copied, and
+reading them raises ``Forbidden``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+
+from graph import Forbidden, Page, PartnershipRow
+from graph.values import as_datetime
+from policy import FieldGroup
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.company import Company, require_company
+from schema.types.connections import (
+    DataLinkConnection,
+    PartnershipConnection,
+    PartnershipEdge,
+    page_info,
+)
+from schema.types.enums import (
+    AccessLevel,
+    CollaborationTier,
+    PartnershipStatus,
+    PartnershipStructure,
+)
+from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.node import Node
+
+# python attribute → (graph property, guarding group)
+_GUARDED: dict[str, tuple[str, FieldGroup]] = {
+    "since": ("since", FieldGroup.PARTY),
+    "currency": ("currency", FieldGroup.PARTY),
+    "revenue_share_pct": ("revenueSharePct", FieldGroup.FINANCIAL),
+    "mdf_budget": ("mdfBudget", FieldGroup.FINANCIAL),
+}
+
+
+@strawberry.type
+class PartnershipAccess:
+    level: AccessLevel
+    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+
+
+@strawberry.type
+class Partnership(Node):
+    id: strawberry.ID
+    tier: CollaborationTier
+    structure: PartnershipStructure
+    status: PartnershipStatus
+    since: datetime | None
+    # Financial implications: the parties' executives and the managing manager only.
+    revenue_share_pct: float | None
+    mdf_budget: float | None
+    currency: str | None
+    row: strawberry.Private[PartnershipRow]
+
+    @classmethod
+    def from_row(cls, row: PartnershipRow) -> Self:
+        obj = cls.__new__(cls)
+        values = obj.__dict__
+        p = row.props
+        values["id"] = strawberry.ID(to_global_id("Partnership", row.id))
+        values["tier"] = CollaborationTier(p.get("tier"))
+        values["structure"] = PartnershipStructure(p.get("structure"))
+        values["status"] = PartnershipStatus(p.get("status"))
+        values["row"] = row
+        groups = row.access.groups
+        for python_name, (prop, group) in _GUARDED.items():
+            if group in groups:
+                value = p.get(prop)
+                values[python_name] = as_datetime(value) if prop == "since" else value
+        return obj
+
+    def __getattr__(self, name: str) -> Any:
+        guarded = _GUARDED.get(name)
+        if guarded is not None:
+            raise Forbidden(guarded[1].value)
+        raise AttributeError(name)
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> Company:
+        return await require_company(info, self.row.vendor)
+
+    @strawberry.field
+    async def partner(self, info: Info) -> Company:
+        return await require_company(info, self.row.partner)
+
+    @strawberry.field(description="How the viewer sees this partnership, before asking.")
+    def access(self) -> PartnershipAccess:
+        groups = self.row.access.groups
+        return PartnershipAccess(
+            level=AccessLevel.OWNER if self.row.access.party else AccessLevel.SHARED,
+            groups=[g for g in FieldGroup if g in groups],
+        )
+
+    @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
+    async def data_links(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> DataLinkConnection:
+        from schema.types.data_link import data_link_connection
+
+        reader = info.context.reader
+        args = reader.page_args(first, after)
+        if not self.row.access.party:
+            return data_link_connection(Page.empty())
+        return data_link_connection(await reader.data_links_of(self.row.id, args))
+
+
+def partnership_connection(page: Page[PartnershipRow]) -> PartnershipConnection:
+    return PartnershipConnection(
+        edges=[
+            PartnershipEdge(node=Partnership.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )
