@@ -1,0 +1,100 @@
+"""The ASGI application: routes, lifespan (driver, migrations, policy check), logging."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from gateway.auth import TokenVerifier
+from gateway.graphql_view import GraphQLEndpoint
+from gateway.settings import Settings
+from gateway.state import AppState
+from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
+from policy import load_policy
+from schema import build_schema, customer_graphql_fields
+
+log = logging.getLogger("prm.gateway")
+
+
+def database_config(settings: Settings) -> DatabaseConfig:
+    return DatabaseConfig(
+        uri=settings.neo4j_uri,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password,
+        database=settings.neo4j_database,
+        retry_seconds=settings.db_retry_seconds,
+        connect_timeout=settings.db_connect_timeout,
+        query_timeout=settings.db_query_timeout,
+        pool_size=settings.db_pool_size,
+    )
+
+
+def build_state(settings: Settings) -> AppState:
+    """Everything that can be checked without the database; a bad policy stops here."""
+    policy = load_policy(settings.policy_file)
+    schema = build_schema()
+    policy.check_customer_fields(customer_graphql_fields(schema))
+    return AppState(
+        settings=settings,
+        db=Database(database_config(settings)),
+        policy=policy,
+        schema=schema,
+        verifier=TokenVerifier(settings),
+        codec=CursorCodec(settings.cursor_secret.encode()),
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    state = build_state(settings)
+    migrated = False
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        nonlocal migrated
+        try:
+            await migrate(state.db)
+            migrated = True
+        except ServiceUnavailable:
+            # Serve anyway: /readyz says false, requests get 503, and the
+            # migration runs again on the first readiness check that succeeds.
+            log.warning("Neo4j unreachable at start-up; migrations deferred")
+        yield
+        await state.db.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        nonlocal migrated
+        ready = await state.db.ping()
+        if ready and not migrated:
+            try:
+                await migrate(state.db)
+                migrated = True
+            except ServiceUnavailable:
+                ready = False
+        body = {"ready": ready and migrated, "neo4j": ready, "migrations": migrated}
+        return JSONResponse(body, status_code=200 if body["ready"] else 503)
+
+    async def root(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    graphql = GraphQLEndpoint(state)
+    app = Starlette(
+        routes=[
+            Route("/", root),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.prm = state
+    return app

@@ -1,0 +1,136 @@
+"""``prm``: the one command-line entry point (serve, migrate, seed, tokens, schema, neo4j)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Sequence
+
+from gateway.settings import Settings
+
+
+async def _migrate(settings: Settings) -> int:
+    from gateway.app import database_config
+    from graph import Database, migrate
+
+    db = Database(database_config(settings))
+    try:
+        count = await migrate(db)
+    finally:
+        await db.close()
+    print(f"migrations applied: {count} statements")
+    return 0
+
+
+async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> int:
+    from gateway.app import database_config
+    from graph import Database, migrate
+    from graph.generator.loader import load, wipe
+    from graph.generator.synthetic import generate
+
+    db = Database(database_config(settings))
+    try:
+        await migrate(db)
+        rows = await db.read("MATCH (c:Company) RETURN count(c) AS n", {})
+        if if_empty and rows[0]["n"] > 0:
+            print(f"graph already has {rows[0]['n']} companies; not seeding (use `prm seed`)")
+            return 0
+        started = time.perf_counter()
+        data = generate(scale, seed)
+        print(f"generated scale {scale} seed {seed} in {time.perf_counter() - started:.1f}s")
+        await wipe(db)
+        started = time.perf_counter()
+        await load(db, data, progress=True)
+        counts = ", ".join(f"{k}={v}" for k, v in data.counts().items())
+        print(f"loaded in {time.perf_counter() - started:.1f}s: {counts}")
+    finally:
+        await db.close()
+    return 0
+
+
+DEMO_USERS = (
+    ("us-000001", "EXECUTIVE"),
+    ("us-000002", "MANAGER"),
+    ("us-000004", "REP"),
+    ("us-000005", "ANALYST"),
+)
+
+
+def _demo_tokens(settings: Settings) -> int:
+    from gateway.auth import mint_token
+
+    print(
+        "\nDemo tokens (company co-000001; valid 8 hours). Send as `Authorization: Bearer <token>`:"
+    )
+    for user_id, role in DEMO_USERS:
+        print(f"  {role:<9} {user_id}: {mint_token(settings, user_id)}")
+    print("Any other user: `make token USER_ID=us-000123` or `.venv/bin/prm token us-000123`.")
+    print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="prm", description="Partner data gateway")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the gateway with Uvicorn")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    sub.add_parser("migrate", help="apply constraints and indexes")
+    seed = sub.add_parser("seed", help="replace the graph with generated data")
+    seed.add_argument("--scale", type=float, default=0.01)
+    seed.add_argument("--seed", type=int, default=42)
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no companies")
+    token = sub.add_parser("token", help="mint a development token for a user id")
+    token.add_argument("user_id")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
+    sub.add_parser("demo-tokens", help="print tokens for the demo users of each role")
+    sub.add_parser("schema", help="print the GraphQL SDL")
+    neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
+    neo4j.add_argument("action", choices=["up", "down", "status"])
+    neo4j.add_argument("--instance", default="dev")
+    args = parser.parse_args(argv)
+
+    if args.command == "neo4j":
+        from scripts.neo4j_local import main as neo4j_main
+
+        return neo4j_main([args.action, "--instance", args.instance])
+    if args.command == "schema":
+        from schema import build_schema
+
+        print(build_schema().as_str())
+        return 0
+
+    settings = Settings.from_env()
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            "gateway.app:create_app",
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            workers=args.workers or settings.workers,
+            log_level=settings.log_level.lower(),
+            proxy_headers=False,
+        )
+        return 0
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    if args.command == "seed":
+        return asyncio.run(_seed(settings, args.scale, args.seed, args.if_empty))
+    if args.command == "token":
+        from gateway.auth import mint_token
+
+        print(mint_token(settings, args.user_id, args.ttl))
+        return 0
+    if args.command == "demo-tokens":
+        return _demo_tokens(settings)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

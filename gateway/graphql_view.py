@@ -1,0 +1,146 @@
+"""The /graphql endpoint: authenticate, build the request context, execute, map statuses.
+
+Authentication happens here, before Strawberry sees the request, so an
+unauthenticated request never reaches a resolver: it gets HTTP 401 with a
+GraphQL error ``UNAUTHENTICATED``. A database that is down gives HTTP 503 with
+``SERVICE_UNAVAILABLE``, whether it fails the viewer load or a resolver.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from gateway.auth import authenticate, bearer_token
+from gateway.state import AppState
+from graph import GatewayError, GraphReader, QueryStats
+from schema import Context
+
+log = logging.getLogger("prm.gateway")
+
+_STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401}
+
+
+def error_response(
+    status: int, code: str, message: str, request_id: str, **extensions: object
+) -> JSONResponse:
+    body = {
+        "data": None,
+        "errors": [{"message": message, "extensions": {"code": code, **extensions}}],
+        "extensions": {"requestId": request_id},
+    }
+    return JSONResponse(body, status_code=status, headers={"x-request-id": request_id})
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    def __init__(self, state: AppState) -> None:
+        super().__init__(
+            state.schema,
+            graphql_ide="graphiql" if state.settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            # Subscriptions are not served yet: refuse the handshake cleanly.
+            await WebSocket(scope, receive=receive, send=send).close(code=1008)
+            return
+        request = Request(scope, receive)
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = request_id
+        response = await self._handle(request, request_id)
+        response.headers.setdefault("x-request-id", request_id)
+        await response(scope, receive, send)
+
+    async def _handle(self, request: Request, request_id: str) -> Response:
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            if self.graphql_ide:
+                return await self.render_graphql_ide(request)
+            return error_response(404, "NOT_FOUND", "GraphiQL is disabled", request_id)
+        stats = QueryStats()
+        request.state.stats = stats
+        try:
+            token = bearer_token(request)
+            request.state.viewer = await authenticate(
+                token, self.state.verifier, self.state.db, self.state.policy, stats
+            )
+            return await self.run(request)
+        except GatewayError as exc:
+            status = _STATUS_BY_CODE.get(exc.code, 400)
+            return error_response(status, exc.code, exc.message, request_id)
+        except HTTPException as exc:
+            return error_response(exc.status_code, "BAD_REQUEST", exc.reason, request_id)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        s = self.state
+        viewer = request.state.viewer
+        reader = GraphReader(
+            s.db,
+            viewer,
+            s.policy,
+            s.codec,
+            request.state.stats,
+            default_first=s.settings.default_first,
+            max_first=s.settings.max_first,
+        )
+        return Context(
+            viewer=viewer,
+            reader=reader,
+            policy=s.policy,
+            request_id=request.state.request_id,
+            request=request,
+            response=response,
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        extensions: dict[str, Any] = dict(data.get("extensions") or {})
+        extensions["requestId"] = request.state.request_id
+        if self.state.settings.expose_stats:
+            stats: QueryStats = request.state.stats
+            extensions["stats"] = {
+                "cypherRoundTrips": stats.round_trips,
+                "dbMilliseconds": round(stats.db_seconds * 1000, 3),
+            }
+        data["extensions"] = extensions
+        return data
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        status = _status_for(response_data)
+        if status is not None:
+            response.status_code = status
+        return response
+
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, separators=(",", ":"))
+
+
+def _status_for(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
+    results = data if isinstance(data, list) else [data]
+    for result in results:
+        for error in result.get("errors") or ():
+            extensions = error.get("extensions") if isinstance(error, Mapping) else None
+            code = extensions.get("code") if isinstance(extensions, Mapping) else None
+            if code in _STATUS_BY_CODE:
+                return _STATUS_BY_CODE[code]
+    return None

@@ -1,0 +1,124 @@
+"""One typed settings object, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from policy._policy import DEFAULT_POLICY_FILE
+
+DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
+DEV_NEO4J_PASSWORD = "prm-local-dev"  # noqa: S105 - loopback dev server only
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed: the gateway refuses to start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: Literal["dev", "prod"] = "dev"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = field(default=DEV_NEO4J_PASSWORD, repr=False)
+    neo4j_database: str = "neo4j"
+    db_retry_seconds: float = 2.0
+    db_connect_timeout: float = 2.0
+    db_query_timeout: float = 15.0
+    db_pool_size: int = 100
+    jwt_secret: str | None = field(default=DEV_JWT_SECRET, repr=False)
+    jwt_public_key: str | None = field(default=None, repr=False)
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    cursor_secret: str = field(default="", repr=False)
+    policy_file: Path = DEFAULT_POLICY_FILE
+    default_first: int = 20
+    max_first: int = 100
+    graphiql: bool = True
+    expose_stats: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def jwt_algorithms(self) -> list[str]:
+        # One family per deployment: no algorithm confusion between HS and RS.
+        return ["HS256"] if self.env == "dev" else ["RS256"]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str | None = None) -> str | None:
+            value = env.get(name)
+            return value if value not in (None, "") else default
+
+        def number(name: str, default: float) -> float:
+            raw = get(name)
+            try:
+                return float(raw) if raw is not None else default
+            except ValueError as exc:
+                raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+        def flag(name: str, default: bool) -> bool:
+            raw = get(name)
+            if raw is None:
+                return default
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+        mode = get("PRM_ENV", "dev")
+        if mode not in ("dev", "prod"):
+            raise SettingsError(f"PRM_ENV must be dev or prod, got {mode!r}")
+        prod = mode == "prod"
+        jwt_secret = get("PRM_JWT_SECRET", None if prod else DEV_JWT_SECRET)
+        public_key = get("PRM_JWT_PUBLIC_KEY")
+        key_file = get("PRM_JWT_PUBLIC_KEY_FILE")
+        if key_file and not public_key:
+            public_key = Path(key_file).read_text()
+        jwks_url = get("PRM_JWT_JWKS_URL")
+        if prod and not (public_key or jwks_url):
+            raise SettingsError("PRM_ENV=prod needs PRM_JWT_PUBLIC_KEY(_FILE) or PRM_JWT_JWKS_URL")
+        password = get("NEO4J_PASSWORD", None if prod else DEV_NEO4J_PASSWORD)
+        if password is None:
+            raise SettingsError("NEO4J_PASSWORD is required when PRM_ENV=prod")
+        cursor_secret = get("PRM_CURSOR_SECRET") or jwt_secret or public_key or jwks_url
+        settings = cls(
+            env="prod" if prod else "dev",
+            host=get("PRM_HOST", "127.0.0.1") or "127.0.0.1",
+            port=int(number("PRM_PORT", 8000)),
+            workers=int(number("PRM_WORKERS", 1)),
+            neo4j_uri=get("NEO4J_URI", "bolt://127.0.0.1:7687") or "",
+            neo4j_user=get("NEO4J_USER", "neo4j") or "neo4j",
+            neo4j_password=password,
+            neo4j_database=get("NEO4J_DATABASE", "neo4j") or "neo4j",
+            db_retry_seconds=number("PRM_DB_RETRY_SECONDS", 2.0),
+            db_connect_timeout=number("PRM_DB_CONNECT_TIMEOUT", 2.0),
+            db_query_timeout=number("PRM_DB_QUERY_TIMEOUT", 15.0),
+            db_pool_size=int(number("PRM_DB_POOL_SIZE", 100)),
+            jwt_secret=jwt_secret,
+            jwt_public_key=public_key,
+            jwt_jwks_url=jwks_url,
+            jwt_issuer=get("PRM_JWT_ISSUER"),
+            jwt_audience=get("PRM_JWT_AUDIENCE"),
+            cursor_secret=cursor_secret or "",
+            policy_file=Path(get("PRM_POLICY_FILE", str(DEFAULT_POLICY_FILE)) or ""),
+            default_first=int(number("PRM_DEFAULT_FIRST", 20)),
+            max_first=int(number("PRM_MAX_FIRST", 100)),
+            graphiql=flag("PRM_GRAPHIQL", not prod),
+            expose_stats=flag("PRM_EXPOSE_STATS", not prod),
+            log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
+        )
+        if not settings.cursor_secret:
+            raise SettingsError("PRM_CURSOR_SECRET is required")
+        if not 0 < settings.default_first <= settings.max_first:
+            raise SettingsError("need 0 < PRM_DEFAULT_FIRST <= PRM_MAX_FIRST")
+        return settings

@@ -1,0 +1,22 @@
+"""What the process holds for its lifetime: settings, driver, policy, schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+
+from gateway.auth import TokenVerifier
+from gateway.settings import Settings
+from graph import CursorCodec, Database
+from policy import Policy
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    policy: Policy
+    schema: strawberry.Schema
+    verifier: TokenVerifier
+    codec: CursorCodec
