@@ -1,0 +1,40 @@
+"""Shared fixtures: the real Neo4j test instance, the app, a client that signs tokens.
+
+Tests under ``tests/db`` run against the Neo4j that ``make test`` provisions
+(``bolt://127.0.0.1:7688``, or ``NEO4J_TEST_URI``); each test that needs a
+graph wipes the database and loads its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gateway.settings import DEV_NEO4J_PASSWORD, Settings
+
+TEST_URI = os.environ.get("NEO4J_TEST_URI", "bolt://127.0.0.1:7688")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(item.path).parent.name == "db":
+            item.add_marker(pytest.mark.db)
+
+
+def make_settings(**overrides: str) -> Settings:
+    env = {
+        "PRM_ENV": "dev",
+        "NEO4J_URI": TEST_URI,
+        "NEO4J_PASSWORD": os.environ.get("NEO4J_TEST_PASSWORD", DEV_NEO4J_PASSWORD),
+        "PRM_JWT_SECRET": "test-secret-0123456789abcdef0123456789",
+        "PRM_EXPOSE_STATS": "true",
+        **overrides,
+    }
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return make_settings()

@@ -1,0 +1,79 @@
+"""A database that goes away gives a fast SERVICE_UNAVAILABLE (HTTP 503), and the
+gateway serves again by itself when it is back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from tests.conftest import TEST_URI, make_settings
+from tests.db.conftest import GraphLoader
+from tests.support.builder import Builder
+from tests.support.client import Gateway
+from tests.support.proxy import TcpProxy
+
+b = Builder()
+company = b.company("Acme")
+user = b.user(company)
+QUERY = "{ viewer { company { name } } }"
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[TcpProxy]:
+    target = urlparse(TEST_URI)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
+    await proxy.up()
+    yield proxy
+    await proxy.down()
+
+
+@pytest.fixture
+async def proxied(load_graph: GraphLoader, proxy: TcpProxy) -> AsyncIterator[Gateway]:
+    await load_graph(b.data)
+    settings = make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            yield Gateway(client, settings)
+
+
+async def test_neo4j_down_gives_a_fast_503_and_recovery_needs_no_restart(
+    proxied: Gateway, proxy: TcpProxy
+) -> None:
+    assert (await proxied.ok(user, QUERY))["viewer"]["company"]["name"] == "Acme"
+    ready = await proxied.client.get("/readyz")
+    assert ready.status_code == 200
+
+    await proxy.down()
+    started = time.monotonic()
+    result = await proxied.query(user, QUERY)
+    elapsed = time.monotonic() - started
+    assert result.status == 503
+    assert result.codes() == ["SERVICE_UNAVAILABLE"]
+    assert "Traceback" not in str(result.body)
+    assert elapsed < 8, f"took {elapsed:.1f}s: the driver's 30 s retry is not bounded"
+    assert (await proxied.client.get("/readyz")).status_code == 503
+
+    await proxy.up()
+    assert (await proxied.ok(user, QUERY))["viewer"]["company"]["name"] == "Acme"
+    assert (await proxied.client.get("/readyz")).status_code == 200
+
+
+async def test_an_unreachable_neo4j_at_start_up_still_serves_503s() -> None:
+    settings = make_settings(NEO4J_URI="bolt://127.0.0.1:9")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            gateway = Gateway(client, settings)
+            result = await gateway.query(user, QUERY)
+            assert result.status == 503
+            assert result.codes() == ["SERVICE_UNAVAILABLE"]
+            assert (await client.get("/healthz")).status_code == 200
+            assert (await client.get("/readyz")).json()["ready"] is False
