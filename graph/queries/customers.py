@@ -82,6 +82,12 @@ _ACCESS: LiteralString = """
 """
 
 
+# What a row carries of a customer: the contract's fields, not record metadata
+# such as createdAt (decoding datetimes nobody asked for is a measurable cost).
+_PROPERTIES: LiteralString = """{.name, .domain, .industry, .region, .segment, .employees,
+  .email, .phone, .address, .annualRevenue, .notes}"""
+
+
 class FilterField(Enum):
     """Filterable Customer properties; the value is the only text that reaches Cypher."""
 
@@ -171,7 +177,9 @@ def customers_query(
         "  WITH DISTINCT c\n" + _ACCESS + where + "\n"
         "  WITH c, ownerId, groups, via, " + sort_key + " AS k\n"
         "  ORDER BY k " + direction + ", c.id ASC\n"
-        "  WITH {id: c.id, k: k, props: c {.*}, owner: ownerId, groups: groups, via: via}"
-        " AS row\n  " + page_return(descending) + "}\n"
+        "  WITH {id: c.id, k: k, props: c " + _PROPERTIES + ",\n"
+        "        owner: ownerId, groups: groups, via: via} AS row\n  "
+        + page_return(descending)
+        + "}\n"
         "RETURN p.key AS key, total, page"
     )
