@@ -27,6 +27,12 @@ log = logging.getLogger("prm.graph")
 
 Params = Mapping[str, Any]
 
+# Worth another try within the retry budget: the connection, not the query, failed.
+_RETRYABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.TransientError,
+)
 _UNAVAILABLE = (
     neo4j_errors.ServiceUnavailable,
     neo4j_errors.SessionExpired,
@@ -84,27 +90,57 @@ class Database:
     async def read(
         self, query: LiteralString, params: Params, stats: QueryStats | None = None
     ) -> list[dict[str, Any]]:
-        return await self._run(query, params, stats, RoutingControl.READ)
+        """A read as one auto-commit query (RUN and PULL pipelined: one network round trip).
+
+        A managed transaction adds BEGIN and COMMIT exchanges, about 0.6 ms a
+        read here, and buys nothing for a single read statement. Connection
+        failures are retried by hand within ``retry_seconds``; the session
+        shares the driver's bookmark manager, so a read still sees this
+        process's earlier writes on a cluster.
+        """
+        started = time.perf_counter()
+        deadline = started + self.config.retry_seconds
+        delay = 0.05
+        try:
+            async with asyncio.timeout(self._deadline):
+                while True:
+                    try:
+                        return await self._auto_commit_read(query, params)
+                    except _RETRYABLE:
+                        if time.perf_counter() + delay > deadline:
+                            raise
+                        await asyncio.sleep(delay)
+                        delay = min(delay * 2, 0.5)
+        except _UNAVAILABLE as exc:
+            log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
+            raise ServiceUnavailable() from exc
+        finally:
+            if stats is not None:
+                stats.round_trips += 1
+                stats.db_seconds += time.perf_counter() - started
+
+    async def _auto_commit_read(self, query: LiteralString, params: Params) -> list[dict[str, Any]]:
+        async with self._driver.session(
+            database=self.config.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        ) as session:
+            result = await session.run(
+                Query(query, timeout=self.config.query_timeout), dict(params)
+            )
+            return await _records(result)
 
     async def write(
         self, query: LiteralString, params: Params, stats: QueryStats | None = None
     ) -> list[dict[str, Any]]:
-        return await self._run(query, params, stats, RoutingControl.WRITE)
-
-    async def _run(
-        self,
-        query: LiteralString,
-        params: Params,
-        stats: QueryStats | None,
-        routing: RoutingControl,
-    ) -> list[dict[str, Any]]:
+        """A write through a managed transaction: retried by the driver, bookmarked."""
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self._deadline):
                 result = await self._driver.execute_query(
                     Query(query, timeout=self.config.query_timeout),
                     dict(params),
-                    routing_=routing,
+                    routing_=RoutingControl.WRITE,
                     database_=self.config.database,
                     result_transformer_=_records,
                 )
@@ -129,4 +165,5 @@ class Database:
 async def _records(result: neo4j.AsyncResult) -> list[dict[str, Any]]:
     # Queries return maps and scalars, never Node objects, so the recursive
     # conversion of Record.data() (a tenth of the decode time) is not needed.
-    return [dict(record.items()) async for record in result]
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) async for record in result]
