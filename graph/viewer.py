@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from graph.driver import Database, QueryStats
 from graph.errors import Unauthenticated
 from graph.queries.viewer import VIEWER_QUERY
 from graph.values import native
-from policy import Grant, LinkFacts, PartnershipRef, Policy, effective_grants
+from policy import Grant, LinkFacts, Policy, effective_grants
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,11 @@ class Viewer:
     role: str
     company_id: str
     managed: frozenset[str]
-    partnerships: tuple[PartnershipRef, ...]
     grants: tuple[Grant, ...]
     #: Companies with an ACTIVE partnership with the viewer's company (any tier).
-    active_partners: frozenset[str] = field(init=False)
+    active_partners: frozenset[str]
     #: Companies with an ACTIVE HIGH partnership with the viewer's company.
-    high_partners: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        active = [p for p in self.partnerships if p.status == "ACTIVE"]
-        object.__setattr__(self, "active_partners", frozenset(p.other for p in active))
-        object.__setattr__(
-            self, "high_partners", frozenset(p.other for p in active if p.tier == "HIGH")
-        )
+    high_partners: frozenset[str]
 
 
 async def load_viewer(
@@ -50,6 +42,8 @@ async def load_viewer(
 
 def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Viewer:
     company_id = str(row["companyId"])
+    # The query returned only links that are live under an ACTIVE partnership of
+    # exactly these two companies (see VIEWER_QUERY); the facts say so.
     links = [
         LinkFacts(
             id=str(link["id"]),
@@ -57,13 +51,15 @@ def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Vi
             scope=tuple(link.get("scope") or ()),
             all_customers=bool(link.get("allCustomers")),
             expires_at=native(link.get("expiresAt")),
-            revoked_at=native(link.get("revokedAt")),
-            partnership_status=link.get("status"),
+            revoked_at=None,
+            partnership_status="ACTIVE",
             partnership_tier=link.get("tier"),
-            partnership_parties=frozenset(link.get("parties") or ()),
-            owner_overrides={
-                str(o["tier"]): tuple(o.get("groups") or ()) for o in link.get("overrides") or ()
-            },
+            partnership_parties=frozenset({str(link["owner"]), company_id}),
+            owner_overrides=(
+                {str(link["tier"]): tuple(link["overrides"][0] or ())}
+                if link.get("overrides")
+                else {}
+            ),
         )
         for link in row["links"]
     ]
@@ -75,10 +71,7 @@ def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Vi
         role=str(user.get("role")),
         company_id=company_id,
         managed=frozenset(row["managed"]),
-        partnerships=tuple(
-            PartnershipRef(str(p["id"]), str(p["status"]), str(p["tier"]), str(p["other"]))
-            for p in row["partnerships"]
-            if p.get("id") is not None
-        ),
         grants=tuple(effective_grants(company_id, links, policy, now)),
+        active_partners=frozenset(row["activePartners"]),
+        high_partners=frozenset(row["highPartners"]),
     )

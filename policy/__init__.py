@@ -11,7 +11,6 @@ from policy._model import (
     ALL_CUSTOMER_GROUPS,
     SHAREABLE_GROUPS,
     FieldGroup,
-    PartnershipRef,
     Role,
     Tier,
 )
@@ -33,7 +32,6 @@ __all__ = [
     "Grant",
     "LinkFacts",
     "PartnershipAccess",
-    "PartnershipRef",
     "Policy",
     "PolicyError",
     "Role",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -43,13 +42,3 @@ ALL_CUSTOMER_GROUPS: frozenset[FieldGroup] = frozenset(
 )
 #: What a data link may ever carry: INTERNAL is owner only, whatever a policy says.
 SHAREABLE_GROUPS: frozenset[FieldGroup] = ALL_CUSTOMER_GROUPS - {FieldGroup.INTERNAL}
-
-
-@dataclass(frozen=True, slots=True)
-class PartnershipRef:
-    """One partnership of the viewer's company, as the viewer load reads it."""
-
-    id: str
-    status: str
-    tier: str
-    other: str

@@ -3,6 +3,11 @@
 from typing import LiteralString
 
 # One round trip per request: everything the row-level rules need as parameters.
+# Links are pre-filtered to those that can grant anything (live, under an ACTIVE
+# partnership of exactly the two companies); policy.effective_grants checks the
+# same facts again and intersects scope with the owner's tier policy. A hub
+# company receives hundreds of links, so returning only candidates keeps this
+# read small.
 VIEWER_QUERY: LiteralString = """
 MATCH (u:User {id: $userId})-[:MEMBER_OF]->(v:Company)
 CALL (u) {
@@ -10,22 +15,24 @@ CALL (u) {
   RETURN collect(mp.id) AS managed
 }
 CALL (v) {
-  OPTIONAL MATCH (v)-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
+  OPTIONAL MATCH (v)-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
                  <-[:VENDOR_IN|PARTNER_IN]-(other:Company)
   WHERE other <> v
-  RETURN collect({id: p.id, status: p.status, tier: p.tier, other: other.id}) AS partnerships
+  RETURN collect(DISTINCT other.id) AS activePartners,
+         collect(DISTINCT CASE WHEN p.tier = 'HIGH' THEN other.id END) AS highPartners
 }
 CALL (v) {
   OPTIONAL MATCH (v)<-[:TO]-(l:DataLink)<-[:GRANTS]-(o:Company)
-  OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership)
-  RETURN collect(CASE WHEN l IS NOT NULL THEN {
+  WHERE l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime())
+  OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership {status: 'ACTIVE'})
+  WHERE (o)-[:VENDOR_IN|PARTNER_IN]->(p) AND (v)-[:VENDOR_IN|PARTNER_IN]->(p) AND o <> v
+  WITH l, o, p WHERE p IS NOT NULL
+  RETURN collect({
     id: l.id, owner: o.id, scope: l.scope, allCustomers: l.allCustomers,
-    expiresAt: l.expiresAt, revokedAt: l.revokedAt,
-    status: p.status, tier: p.tier,
-    parties: [(p)<-[:VENDOR_IN|PARTNER_IN]-(x:Company) | x.id],
-    overrides: [(o)-[:HAS_POLICY]->(sp:SharingPolicy) | {tier: sp.tier, groups: sp.groups}]
-  } END) AS links
+    expiresAt: l.expiresAt, tier: p.tier,
+    overrides: [(o)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups]
+  }) AS links
 }
 RETURN u {.id, .name, .email, .role} AS user, v.id AS companyId,
-       managed, partnerships, links
+       managed, activePartners, highPartners, links
 """
