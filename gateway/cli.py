@@ -105,16 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings.from_env()
     if args.command == "serve":
-        import uvicorn
+        from gateway.serve import serve as run_server
 
-        uvicorn.run(
-            "gateway.app:create_app",
-            factory=True,
+        run_server(
+            settings,
             host=args.host or settings.host,
             port=args.port or settings.port,
             workers=args.workers or settings.workers,
-            log_level=settings.log_level.lower(),
-            proxy_headers=False,
         )
         return 0
     if args.command == "migrate":
