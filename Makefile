@@ -68,5 +68,38 @@ test: lint typecheck neo4j-test-up
 unit: install
 	$(PY) -m pytest -m "not db" $(PYTEST_ARGS)
 
+## Benchmarks on the `bench` Neo4j (:7689): floor, gateway, @neo4j/graphql (docs/benchmarks.md).
+## `make bench` is SF1 (`SCALE=10` on request), `make bench-short` the CI check (SF0.05):
+## it asserts the three systems agree and never asserts a timing. WORKERS = gateway processes.
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+BENCH_NODE := bench/neo4j_graphql
+WORKERS ?= 2
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	@rm -f $(VENV)/.bench-installed-*
+	@touch $@
+
+# The Node system's packages, from its lock file, when it has one (npm ci only when it changed).
+define bench_node_modules
+	@if [ -f $(BENCH_NODE)/package-lock.json ] && command -v npm >/dev/null; then \
+	  if [ ! -f $(BENCH_NODE)/node_modules/.package-lock.json ] || \
+	     [ $(BENCH_NODE)/package-lock.json -nt $(BENCH_NODE)/node_modules/.package-lock.json ]; then \
+	    npm ci --prefix $(BENCH_NODE) --no-audit --no-fund; \
+	  fi; \
+	fi
+endef
+
+bench: $(BENCH_STAMP)
+	$(bench_node_modules)
+	$(PY) -m scripts.bench --scale $(if $(filter command line,$(origin SCALE)),$(SCALE),1) \
+	  --workers $(WORKERS) $(BENCH_ARGS)
+
+bench-short: $(BENCH_STAMP)
+	$(bench_node_modules)
+	$(PY) -m scripts.bench --short --scale $(if $(filter command line,$(origin SCALE)),$(SCALE),0.05) \
+	  --workers $(WORKERS) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
