@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, LiteralString, TypeVar
 
 from aiodataloader import DataLoader
@@ -71,10 +72,15 @@ def _sorted_groups(groups: Iterable[FieldGroup]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class PageArgs:
-    """``first``/``after`` of a connection field, checked against the configured maximum."""
+    """``first``/``after`` of a connection field, checked against the configured maximum.
+
+    ``count`` says whether the client selected ``totalCount``: counting means
+    gathering every visible row, which a page alone does not need.
+    """
 
     first: int
     after: str | None
+    count: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +146,12 @@ class GraphReader:
 
     # -- arguments ---------------------------------------------------------
 
-    def page_args(self, first: int | None, after: str | None) -> PageArgs:
+    def page_args(self, first: int | None, after: str | None, *, count: bool = True) -> PageArgs:
         if first is None:
             first = self._default_first
         if first < 0 or first > self._max_first:
             raise BadUserInput(f"'first' must be between 0 and {self._max_first}", argument="first")
-        return PageArgs(first, after)
+        return PageArgs(first, after, count)
 
     def _keyset(self, ordering: str, args: PageArgs) -> Keyset | None:
         return None if args.after is None else self._codec.decode(ordering, args.after)
@@ -340,10 +346,11 @@ class GraphReader:
                 tuple((f, op) for f, op, _ in query.filters),
                 query.order,
                 query.descending,
+                count=args.count,
             )
             return {
                 r["key"]: self._page(
-                    query.ordering, args, r["total"], r["page"], self._customer_row
+                    query.ordering, args, r["total"] or 0, r["page"], self._customer_row
                 )
                 for r in await self._read(cypher, params)
             }
@@ -390,7 +397,7 @@ class GraphReader:
             id=row["id"],
             props=row["props"],
             owner=row["owner"],
-            groups=frozenset(FieldGroup(g) for g in row["groups"]),
+            groups=_group_set(tuple(row["groups"])),
             via=tuple(row["via"]),
         )
 
@@ -475,6 +482,12 @@ class GraphReader:
         self, keys: Sequence[tuple[str, PageArgs]]
     ) -> list[Page[ContactRow]]:
         return await self._contact_pages(CONTACTS_OF_CUSTOMERS_QUERY, keys)
+
+
+@lru_cache(maxsize=256)
+def _group_set(groups: tuple[str, ...]) -> frozenset[FieldGroup]:
+    # Rows share a handful of group combinations: build each set once.
+    return frozenset(FieldGroup(g) for g in groups)
 
 
 def _data_link_row(row: Mapping[str, Any]) -> DataLinkRow:

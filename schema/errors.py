@@ -28,15 +28,10 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
     """The client-facing form of one error."""
     original = error.original_error
     if isinstance(original, GatewayError):
-        extensions = {"code": original.code, **original.extensions}
-        return GraphQLError(
-            original.message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions=extensions,
-        )
+        # In place: a response can carry hundreds of FORBIDDEN errors, and a
+        # new GraphQLError would locate each one in the query text again.
+        error.extensions = {"code": original.code, **original.extensions}
+        return error
     if original is None:
         if error.extensions and "code" in error.extensions:
             return error

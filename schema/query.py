@@ -9,6 +9,7 @@ import strawberry
 from graph import BadUserInput
 from schema.context import Info
 from schema.ids import expect_global_id, from_global_id
+from schema.selection import selects
 from schema.types.company import Company, company_connection, load_company
 from schema.types.connections import CompanyConnection, CustomerConnection
 from schema.types.contact import Contact
@@ -98,7 +99,8 @@ class Query:
     ) -> CustomerConnection:
         reader = info.context.reader
         page = await reader.customers(
-            customer_query(filter, order_by), reader.page_args(first, after)
+            customer_query(filter, order_by),
+            reader.page_args(first, after, count=selects(info, "totalCount")),
         )
         return customer_connection(page, info.context.policy)
 

@@ -19,7 +19,7 @@ per request from the viewer's live links.
 from enum import Enum
 from typing import LiteralString
 
-from graph.queries.paging import AFTER_ASC, AFTER_DESC
+from graph.queries.paging import AFTER_ASC, AFTER_DESC, after
 
 
 class CandidateScope(Enum):
@@ -180,19 +180,36 @@ def customers_query(
     filters: tuple[tuple[FilterField, FilterOp], ...] = (),
     order: OrderField | None = None,
     descending: bool = False,
+    *,
+    count: bool = True,
 ) -> LiteralString:
-    """One statement for a batch of parents: ``key, total, page`` per parent."""
+    """One statement for a batch of parents: ``key, total, page`` per parent.
+
+    With ``count`` every visible row is gathered to count it; without, the
+    cursor filters rows before a top-N sort, so memory and time follow the
+    page size, not the number of visible customers (``total`` is then null).
+    """
     where: LiteralString = ""
     for field, op in filters:
         where = where + "\n  AND " + _predicate(field, op)
     sort_key: LiteralString = "null" if order is None else _SORT_KEY[order]
     direction: LiteralString = "DESC" if descending else "ASC"
-    return (
+    visible: LiteralString = (
         "UNWIND $parents AS p\n"
         "CALL (p) {\n"
         "  CALL (p) {" + _CANDIDATES[scope] + "  }\n"
         "  WITH DISTINCT c, ownerId\n" + _ACCESS + where + "\n"
         "  WITH c, ownerId, groups, via, " + sort_key + " AS k\n"
-        "  ORDER BY k " + direction + ", c.id ASC\n" + _page(descending) + "}\n"
-        "RETURN p.key AS key, total, page"
     )
+    if count:
+        tail = "  ORDER BY k " + direction + ", c.id ASC\n" + _page(descending)
+    else:
+        tail = (
+            "  WHERE " + after(descending, "k", "c.id") + "\n"
+            "  WITH c, ownerId, groups, via, k ORDER BY k "
+            + direction
+            + ", c.id ASC LIMIT $limit\n"
+            "  RETURN null AS total, collect({id: c.id, k: k, owner: ownerId, groups: groups,\n"
+            "                                 via: via, props: c " + _PROPERTIES + "}) AS page\n"
+        )
+    return visible + tail + "}\nRETURN p.key AS key, total, page"

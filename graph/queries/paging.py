@@ -8,21 +8,26 @@ descending; ties are broken by ``id`` ascending in both directions.
 
 from typing import LiteralString
 
-AFTER_ASC: LiteralString = """
-  $afterId IS NULL
-  OR (CASE WHEN $afterK IS NULL
-        THEN r.k IS NULL AND r.id > $afterId
-        ELSE r.k > $afterK OR (r.k = $afterK AND r.id > $afterId) OR r.k IS NULL
-      END)
-"""
 
-AFTER_DESC: LiteralString = """
-  $afterId IS NULL
-  OR (CASE WHEN $afterK IS NULL
-        THEN (r.k IS NULL AND r.id > $afterId) OR r.k IS NOT NULL
-        ELSE r.k < $afterK OR (r.k = $afterK AND r.id > $afterId)
-      END)
-"""
+def after(descending: bool, key: LiteralString, row_id: LiteralString) -> LiteralString:
+    """True for rows strictly after the cursor, for sort key ``key`` and id ``row_id``."""
+    if descending:
+        return (
+            "$afterId IS NULL OR (CASE WHEN $afterK IS NULL"
+            " THEN (" + key + " IS NULL AND " + row_id + " > $afterId) OR " + key + " IS NOT NULL"
+            " ELSE " + key + " < $afterK OR (" + key + " = $afterK AND " + row_id + " > $afterId)"
+            " END)"
+        )
+    return (
+        "$afterId IS NULL OR (CASE WHEN $afterK IS NULL"
+        " THEN " + key + " IS NULL AND " + row_id + " > $afterId"
+        " ELSE " + key + " > $afterK OR (" + key + " = $afterK AND " + row_id + " > $afterId)"
+        " OR " + key + " IS NULL END)"
+    )
+
+
+AFTER_ASC: LiteralString = after(False, "r.k", "r.id")
+AFTER_DESC: LiteralString = after(True, "r.k", "r.id")
 
 
 def page_return(descending: bool = False) -> LiteralString:

@@ -9,6 +9,7 @@ import strawberry
 from graph import CompanyRow, Page
 from schema.context import Info
 from schema.ids import to_global_id
+from schema.selection import selects
 from schema.types.connections import (
     CompanyConnection,
     CompanyEdge,
@@ -81,7 +82,7 @@ class Company(Node):
         reader = info.context.reader
         page = await reader.customers(
             customer_query(filter, order_by),
-            reader.page_args(first, after),
+            reader.page_args(first, after, count=selects(info, "totalCount")),
             company=self.graph_id,
         )
         return customer_connection(page, info.context.policy)

@@ -12,6 +12,7 @@ from graph.values import as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
+from schema.selection import selects
 from schema.types.company import Company, require_company
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
 from schema.types.enums import FieldGroup as FieldGroupEnum
@@ -79,7 +80,9 @@ class DataLink(Node):
         from schema.types.customer import customer_connection
 
         reader = info.context.reader
-        page = await reader.customers_of_link(self.row.id, reader.page_args(first, after))
+        page = await reader.customers_of_link(
+            self.row.id, reader.page_args(first, after, count=selects(info, "totalCount"))
+        )
         return customer_connection(page, info.context.policy)
 
 

@@ -38,13 +38,14 @@ def operation(customer_ids: list[str]) -> str:
     return f"""
     query($ids: [ID!]!{variables}) {{
       list: customers(first: 100) {{ totalCount edges {{ node {{ {C} }} }} }}
+      uncounted: customers(first: 100) {{ edges {{ node {{ {C} }} }} }}
       nodes(ids: $ids) {{ ... on Customer {{ {C} }} }}
       {lookups}
       companies(first: 100) {{ edges {{ node {{ id
         customers(first: 100) {{ totalCount edges {{ node {{ {C} }} }} }}
         partnerships(first: 100) {{ edges {{ node {{ id
           dataLinks(first: 100) {{ edges {{ node {{ id
-            customers(first: 100) {{ totalCount edges {{ node {{ {C} }} }} }}
+            customers(first: 100) {{ edges {{ node {{ {C} }} }} }}
           }} }} }}
         }} }} }}
       }} }} }}
@@ -61,7 +62,8 @@ def check_connection(
     ids = [graph_id(e["node"]["id"]) for e in connection["edges"]]
     assert sorted(ids) == sorted(expected), (path, ids, sorted(expected))
     assert len(ids) == len(set(ids))
-    assert connection["totalCount"] == len(expected)
+    if "totalCount" in connection:
+        assert connection["totalCount"] == len(expected)
     for index, cid in enumerate(ids):
         node = connection["edges"][index]["node"]
         check_customer(result, (*path, "edges", index, "node"), node, rows[cid], expected[cid])
@@ -82,6 +84,7 @@ async def check_viewer(gateway: Gateway, b: Builder, viewer: str) -> None:
     out = result.data
 
     check_connection(result, ("list",), out["list"], rows, visible)
+    check_connection(result, ("uncounted",), out["uncounted"], rows, visible)
     for i, cid in enumerate(all_ids):
         paths: list[tuple[tuple[str | int, ...], Any]] = [
             ((f"c{i}",), out[f"c{i}"]),

@@ -39,6 +39,9 @@ PAGE = """query($first: Int, $after: String, $order: CustomerOrder) {
   customers(first: $first, after: $after, orderBy: $order) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id } } } }"""
+# Without totalCount the gateway pages with a top-N sort instead of gathering
+# every row: the same pages must come out.
+PAGE_UNCOUNTED = PAGE.replace("totalCount ", "")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,15 +49,21 @@ async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
 
 
-async def walk(gateway: Gateway, viewer: str, order: dict[str, str] | None, size: int) -> list[str]:
+async def walk(
+    gateway: Gateway, viewer: str, order: dict[str, str] | None, size: int, count: bool = True
+) -> list[str]:
     seen: list[str] = []
     after = None
     total = None
     while True:
-        data = await gateway.ok(viewer, PAGE, {"first": size, "after": after, "order": order})
+        data = await gateway.ok(
+            viewer,
+            PAGE if count else PAGE_UNCOUNTED,
+            {"first": size, "after": after, "order": order},
+        )
         conn = data["customers"]
-        total = conn["totalCount"] if total is None else total
-        assert conn["totalCount"] == total
+        total = conn.get("totalCount", total)
+        assert conn.get("totalCount", total) == total
         seen += [graph_id(e["node"]["id"]) for e in conn["edges"]]
         assert conn["pageInfo"]["hasPreviousPage"] is (after is not None)
         if conn["edges"]:
@@ -62,7 +71,7 @@ async def walk(gateway: Gateway, viewer: str, order: dict[str, str] | None, size
         if not conn["pageInfo"]["hasNextPage"]:
             break
         after = conn["pageInfo"]["endCursor"]
-    assert len(seen) == total
+    assert total is None or len(seen) == total
     return seen
 
 
@@ -86,6 +95,7 @@ async def test_pages_concatenate_to_the_full_list_without_duplicates_or_gaps(
     full = await walk(gateway, viewer, order, 100)
     for size in (1, 4, 7):
         assert await walk(gateway, viewer, order, size) == full
+        assert await walk(gateway, viewer, order, size, count=False) == full
     assert len(set(full)) == len(full)
 
 

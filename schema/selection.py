@@ -1,0 +1,25 @@
+"""What the client selected under the current field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from strawberry.types.nodes import SelectedField
+
+from schema.context import Info
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether ``name`` is selected directly under this field (through fragments too)."""
+    return any(_has(field.selections, name) for field in info.selected_fields)
+
+
+def _has(selections: Iterable[Any], name: str) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        elif _has(getattr(selection, "selections", ()), name):
+            return True
+    return False
