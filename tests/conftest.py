@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from gateway.settings import DEV_NEO4J_PASSWORD, Settings
+from scripts import neo4j_local
 
-TEST_URI = os.environ.get("NEO4J_TEST_URI", "bolt://127.0.0.1:7688")
+# The instance `make test` provisions (its port follows PRM_NEO4J_TEST_PORT), unless
+# NEO4J_TEST_URI names another server.
+TEST_URI = os.environ.get("NEO4J_TEST_URI") or neo4j_local.instance("test").uri
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
