@@ -159,6 +159,12 @@ _STEPS: tuple[_Nodes | _Edges | _Completions, ...] = (
     _Completions(COMPLETED_QUERY),
 )
 
+# Relationships first, in bounded batches: DETACH DELETE of 10,000 nodes takes
+# every relationship of a hub company with it, which at SF10 exceeded Neo4j's
+# transaction memory limit.
+WIPE_RELATIONSHIPS_QUERY: LiteralString = (
+    "MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted"
+)
 WIPE_BATCH_QUERY: LiteralString = (
     "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 )
@@ -184,10 +190,11 @@ async def wipe(db: Database) -> None:
     ``CALL {...} IN TRANSACTIONS`` would need an auto-commit transaction, which
     ``Database.write`` does not use; hence the loop.
     """
-    while True:
-        result = await db.write(WIPE_BATCH_QUERY, {})
-        if not result or result[0]["deleted"] == 0:
-            return
+    for query in (WIPE_RELATIONSHIPS_QUERY, WIPE_BATCH_QUERY):
+        while True:
+            result = await db.write(query, {})
+            if not result or result[0]["deleted"] == 0:
+                break
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
