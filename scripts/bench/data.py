@@ -1,9 +1,10 @@
 """The bench graph: the ``bench`` Neo4j instance, migrations, and the generated data loaded once.
 
 The loaded scale and seed are recorded in the graph as one ``(:BenchMeta)`` node
-(bench instance only), written after the last batch: a matching node means the
-graph is complete and is reused; anything else (none, other scale, other seed,
-other generator) is wiped and loaded again.
+(bench instance only), written after the last batch with the node and
+relationship counts: a matching node on a graph of those counts is reused;
+anything else (none, other scale, seed or generator, a graph changed since) is
+wiped and loaded again.
 """
 
 from __future__ import annotations
@@ -24,13 +25,28 @@ _GENERATOR_FILES = ("graph/generator/synthetic.py", "graph/generator/loader.py")
 
 BENCH_META_QUERY: LiteralString = """
 MATCH (m:BenchMeta)
-RETURN m.scale AS scale, m.seed AS seed, m.generator AS generator, m.counts AS counts
+RETURN m.scale AS scale, m.seed AS seed, m.generator AS generator, m.counts AS counts,
+       m.nodes AS nodes, m.relationships AS relationships
+"""
+
+RECORD_BENCH_SIZE_QUERY: LiteralString = """
+MATCH (m:BenchMeta) SET m.nodes = $nodes, m.relationships = $relationships
 """
 
 RECORD_BENCH_META_QUERY: LiteralString = """
 MERGE (m:BenchMeta)
 SET m.scale = $scale, m.seed = $seed, m.generator = $generator, m.counts = $counts,
     m.loadedAt = datetime()
+"""
+
+
+# What the graph is now: compared before and after a run, so that a graph changed
+# under the run (the bench instance is shared by whoever runs `make bench`) voids it.
+GRAPH_STATE_QUERY: LiteralString = """
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+OPTIONAL MATCH (m:BenchMeta)
+RETURN nodes, relationships, m.scale AS scale, m.seed AS seed, toString(m.loadedAt) AS loadedAt
 """
 
 
@@ -67,7 +83,10 @@ async def ensure_graph(db: Database, scale: float, seed: int, *, log: bool = Tru
     rows = await db.read(BENCH_META_QUERY, {})
     if rows:
         meta = rows[0]
-        if (meta["scale"], meta["seed"], meta["generator"]) == (scale, seed, fingerprint):
+        state = await graph_state(db)
+        # Same scale, seed and generator, and nothing added or deleted since.
+        whole = (meta["nodes"], meta["relationships"]) == (state["nodes"], state["relationships"])
+        if (meta["scale"], meta["seed"], meta["generator"]) == (scale, seed, fingerprint) and whole:
             if log:
                 print(f"[bench] graph SF{scale:g} seed {seed} already loaded: {meta['counts']}")
             return GraphInfo(scale, seed, fingerprint, str(meta["counts"]), False, 0.0)
@@ -83,7 +102,17 @@ async def ensure_graph(db: Database, scale: float, seed: int, *, log: bool = Tru
         RECORD_BENCH_META_QUERY,
         {"scale": scale, "seed": seed, "generator": fingerprint, "counts": counts},
     )
+    state = await graph_state(db)
+    await db.write(
+        RECORD_BENCH_SIZE_QUERY,
+        {"nodes": state["nodes"], "relationships": state["relationships"]},
+    )
     elapsed = time.perf_counter() - started
     if log:
         print(f"[bench] loaded in {elapsed:.0f}s: {counts}", flush=True)
     return GraphInfo(scale, seed, fingerprint, counts, True, elapsed)
+
+
+async def graph_state(db: Database) -> dict[str, object]:
+    rows = await db.read(GRAPH_STATE_QUERY, {})
+    return dict(rows[0]) if rows else {}

@@ -105,7 +105,9 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def _ratio_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}×"
+    if value is None:
+        return "–"
+    return f"{value:.3f}×" if value < 0.1 else f"{value:.2f}×"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -173,6 +175,7 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
         f" (at most {settings['max_seconds_per_cell']:g} s per cell: `n` says how many ran); "
         "latencies are client-side (HTTP or driver call, response read).",
     ]
+    out += ["", *_summary_table(results, cells, systems, keys)]
     skipped = results.get("skipped") or {}
     for name, reason in skipped.items():
         out.append(f"- **{LABELS.get(name, name)} did not run**: {reason}")
@@ -185,7 +188,9 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
     for key in keys:
         entry = agreement[key]
         row = [f"`{key}`", str(entry.get("rows")), f"`{entry.get('fingerprint')}`"]
-        row.append("yes" if entry["ok"] else "**no**")
+        row.append(
+            "yes" if entry["ok"] else "**no** (a failure)" if entry.get("agree") else "**no**"
+        )
         for s in SYSTEM_ORDER:
             if s in results["systems"]:
                 row.append(str(entry["systems"].get(s, {}).get("round_trips_wire", "–")))
@@ -200,7 +205,12 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
     notes = []
     for key in keys:
         for s, entry in agreement[key]["systems"].items():
-            if entry.get("timed_out"):
+            if entry.get("failed"):
+                notes.append(
+                    f"- {LABELS.get(s, s)} `{key}`: **no answer**: "
+                    f"{str(entry.get('difference'))[:300]}; not timed."
+                )
+            elif entry.get("timed_out"):
                 notes.append(
                     f"- {LABELS.get(s, s)} `{key}`: no answer within "
                     f"{settings.get('answer_timeout_seconds')} s: not timed."
@@ -314,6 +324,35 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
     return out
 
 
+def _summary_table(
+    results: Mapping[str, Any],
+    cells: Mapping[tuple[str, int, str], Mapping[str, Any]],
+    systems: Sequence[str],
+    keys: Sequence[str],
+) -> list[str]:
+    """Single client: medians, the gateway's ratios, its statements and CPU per operation."""
+    ratio_index = {(r["key"], r["concurrency"]): r for r in results.get("ratios", ())}
+    pairs = [(a, b) for a, b in PAIRS if a in systems and b in systems]
+    checked = results["agreement"]["keys"]
+    header = ["query"] + [f"{LABELS[s]} ms" for s in systems]
+    header += [f"{SHORT[a]}/{SHORT[b]}" for a, b in pairs]
+    header += ["gateway Cypher statements", "gateway server CPU ms/op"]
+    rows = []
+    for key in keys:
+        row = [f"`{key}`"]
+        row += [_fmt(_get(cells.get((key, 1, s)), "latency_ms", "median")) for s in systems]
+        r = ratio_index.get((key, 1), {})
+        row += [_ratio_text((r.get(f"{a}/{b}") or {}).get("median")) for a, b in pairs]
+        row.append(str(checked[key]["systems"].get("gateway", {}).get("round_trips_wire", "–")))
+        row.append(_fmt(_get(cells.get((key, 1, "gateway")), "cpu_ms_per_op", "server"), 2))
+        rows.append(row)
+    return [
+        "#### Summary: median latency with one client, and the gateway's ratios",
+        "",
+        *_table(header, rows),
+    ]
+
+
 def _profile_section(profile: Mapping[str, Any]) -> list[str]:
     out = [
         f"#### Where the gateway's CPU goes: `{profile['key']}` under load (py-spy)",
@@ -365,7 +404,7 @@ def load_results(directory: Path) -> list[dict[str, Any]]:
     found = []
     for path in sorted(directory.glob("results-*.json")):
         results = json.loads(path.read_text())
-        if results.get("mode") == "full" and results.get("cells"):
+        if results.get("mode") == "full" and results.get("cells") and not results.get("disturbed"):
             found.append(results)
     return sorted(found, key=lambda r: float(r["scale"]))
 

@@ -112,8 +112,10 @@ async def _run(config: Config, inst: neo4j_local.Instance) -> int:
     db = data.database(target.uri, target.password)
     try:
         graph = await data.ensure_graph(db, config.scale, config.seed)
+        state_before = await data.graph_state(db)
     finally:
         await db.close()
+    neo4j_pid = neo4j_local.running_pid(inst)
     neo4j_version, neo4j_memory = await _neo4j_facts(target)
     suite = [q for q in build_suite(load_policy()) if q.key in config.keys]
     results: dict[str, Any] = {
@@ -141,17 +143,39 @@ async def _run(config: Config, inst: neo4j_local.Instance) -> int:
         "skipped": {},
     }
     names = await _check(config, suite, target, results)
-    ok = results["agreement"]["ok"]
-    if ok:
+    agree = results["agreement"]["agree"]
+    if agree:
         await _time(config, suite, names, target, inst, results)
+    db = data.database(target.uri, target.password)
+    try:
+        state_after = await data.graph_state(db)
+    finally:
+        await db.close()
+    disturbed = []
+    if state_after != state_before:
+        disturbed.append(f"the graph changed during the run: {state_before} -> {state_after}")
+    if neo4j_local.running_pid(inst) != neo4j_pid:
+        disturbed.append("the bench Neo4j was restarted during the run")
+    results["graph_state"] = {"before": state_before, "after": state_after}
+    results["disturbed"] = disturbed
     results["duration_seconds"] = round(time.perf_counter() - started, 1)
-    report.write_results(results, config.results_path)
-    log(f"results: {config.results_path}")
-    if config.write_docs and ok:
+    path = config.results_path
+    if disturbed:  # keep the last good results where the docs read them
+        path = path.parent / "tmp" / path.name.replace(".json", "-void.json")
+    report.write_results(results, path)
+    log(f"results: {path}")
+    for reason in disturbed:
+        log(f"RUN VOID: {reason} (another process uses the bench instance?)")
+    if disturbed:
+        return 1
+    if config.write_docs and agree:
         report.write_docs(config.results_path.parent)
         log(f"docs: {report.DOCS} and {report.CHART}")
-    if not ok:
+    if not agree:
         log("ANSWERS DISAGREE: no timing was done (see above)")
+        return 1
+    if not results["agreement"]["ok"]:
+        log("a system failed to answer a query (see above): it was not timed on it")
         return 1
     errors = sum(cell["errors"] for cell in results.get("cells", ()))
     if errors and config.short:
@@ -208,19 +232,22 @@ async def _check(
     try:
         systems = await _start(config.systems, config, proxied, results)
         keys: dict[str, Any] = {}
-        ok = True
         for query in suite:
             entry = await _check_query(config, query, systems, proxy)
             keys[query.key] = entry
-            ok = ok and entry["ok"]
-            status = "agree" if entry["ok"] else "DISAGREE"
+            status = "DISAGREE" if not entry["agree"] else "agree" if entry["ok"] else "FAILED"
             trips = ", ".join(
                 f"{n} {s.get('round_trips_wire')}" for n, s in entry["systems"].items()
             )
             log(f"{query.key}: {status} ({entry.get('rows')} rows; Cypher statements: {trips})")
             for problem in entry["problems"]:
                 log(f"  {problem}")
-        results["agreement"] = {"ok": ok, "reference": "floor", "keys": keys}
+        results["agreement"] = {
+            "ok": all(k["ok"] for k in keys.values()),
+            "agree": all(k["agree"] for k in keys.values()),
+            "reference": "floor",
+            "keys": keys,
+        }
     finally:
         await _stop(systems)
         await proxy.stop()
@@ -233,8 +260,15 @@ async def _check_query(
     answers: dict[str, JsonValue] = {}
     per_system: dict[str, Any] = {}
     problems: list[str] = []
+    #: Different answers (or broken suite promises): the benchmark would be void.
+    disagreements: list[str] = []
     for name, system in systems.items():
-        entry: dict[str, Any] = {"equal": None, "difference": None, "timed_out": False}
+        entry: dict[str, Any] = {
+            "equal": None,
+            "difference": None,
+            "timed_out": False,
+            "failed": False,
+        }
         per_system[name] = entry
         first: JsonValue = None
         for attempt in range(config.check_repeats):
@@ -250,6 +284,7 @@ async def _check_query(
                     problems.append(f"{name}: {entry['difference']}")
                 break
             except Exception as exc:  # any failure to answer is reported, not raised
+                entry["failed"] = True
                 entry["difference"] = f"no answer: {type(exc).__name__}: {exc}"[:500]
                 problems.append(f"{name}: {entry['difference']}")
                 break
@@ -262,23 +297,25 @@ async def _check_query(
                 answers[name] = first
             elif (diff := first_difference(first, answer.canonical)) is not None:
                 entry["difference"] = f"answer changed between repeats: {diff}"
-                problems.append(f"{name}: {entry['difference']}")
+                disagreements.append(f"{name}: {entry['difference']}")
                 break
             if seconds > SLOW_SECONDS:
                 entry["slow"] = True
                 break
     reference_name = "floor" if "floor" in answers else next(iter(answers), None)
     if reference_name is None:
-        return {"ok": False, "problems": problems or ["no system answered"], "systems": per_system}
+        problems = problems or ["no system answered"]
+        return {"ok": False, "agree": False, "problems": problems, "systems": per_system}
     reference = answers[reference_name]
     for name, canonical in answers.items():
         diff = first_difference(reference, canonical)
         per_system[name]["equal"] = diff is None and per_system[name]["difference"] is None
         if diff is not None:
             per_system[name]["difference"] = diff
-            problems.append(f"{name} differs from {reference_name}: {diff}")
+            disagreements.append(f"{name} differs from {reference_name}: {diff}")
     promises = check_answer(query.key, reference)
-    problems += [f"suite: {p}" for p in promises]
+    disagreements += [f"suite: {p}" for p in promises]
+    problems += disagreements
     for name, entry in per_system.items():
         if entry.get("round_trips_reported") not in (None, entry.get("round_trips_wire")):
             problems.append(
@@ -290,6 +327,7 @@ async def _check_query(
         log(f"  {name}: no answer to {query.key} within {config.answer_timeout:g} s: not timed")
     return {
         "ok": not problems,
+        "agree": not disagreements,
         "rows": size(reference),
         "fingerprint": fingerprint(reference),
         "problems": problems,
@@ -355,7 +393,8 @@ async def _time(
     timeout = config.answer_timeout
 
     def answered(key: str, name: str) -> bool:
-        return not checked[key]["systems"].get(name, {}).get("timed_out", True)
+        entry = checked[key]["systems"].get(name, {})
+        return not entry.get("timed_out", True) and not entry.get("failed", True)
 
     def slow(key: str, name: str) -> bool:
         return bool(checked[key]["systems"].get(name, {}).get("slow"))
