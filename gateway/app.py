@@ -13,6 +13,8 @@ from starlette.routing import Route
 
 from gateway.auth import TokenVerifier
 from gateway.graphql_view import GraphQLEndpoint
+from gateway.limits import Limits
+from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
 from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
@@ -38,7 +40,7 @@ def database_config(settings: Settings) -> DatabaseConfig:
 def build_state(settings: Settings) -> AppState:
     """Everything that can be checked without the database; a bad policy stops here."""
     policy = load_policy(settings.policy_file)
-    schema = build_schema()
+    schema = build_schema(introspection=settings.introspection)
     policy.check_customer_fields(customer_graphql_fields(schema))
     return AppState(
         settings=settings,
@@ -47,6 +49,16 @@ def build_state(settings: Settings) -> AppState:
         schema=schema,
         verifier=TokenVerifier(settings),
         codec=CursorCodec(settings.cursor_secret.encode()),
+        limits=Limits(
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_directives=settings.max_directives,
+            max_tokens=settings.max_tokens,
+            max_root_fields=settings.max_root_fields,
+            max_cost=settings.max_cost,
+            default_first=settings.default_first,
+        ),
+        rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
     )
 
 

@@ -14,8 +14,7 @@ import jwt
 from starlette.requests import HTTPConnection
 
 from gateway.settings import Settings
-from graph import Database, QueryStats, Unauthenticated, Viewer, load_viewer
-from policy import Policy
+from graph import Unauthenticated
 
 
 class TokenVerifier:
@@ -61,12 +60,6 @@ def bearer_token(conn: HTTPConnection) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token")
     return token.strip()
-
-
-async def authenticate(
-    token: str, verifier: TokenVerifier, db: Database, policy: Policy, stats: QueryStats
-) -> Viewer:
-    return await load_viewer(db, await verifier.subject(token), policy, stats)
 
 
 def mint_token(settings: Settings, user_id: str, ttl_seconds: int = 8 * 3600) -> str:

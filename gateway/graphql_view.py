@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -23,9 +24,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from gateway.auth import authenticate, bearer_token
+from gateway.admission import Refused, admit
+from gateway.auth import bearer_token
 from gateway.state import AppState
-from graph import GatewayError, GraphReader, QueryStats
+from graph import GatewayError, GraphReader, QueryStats, load_viewer
 from schema import Context
 
 log = logging.getLogger("prm.gateway")
@@ -50,6 +52,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             state.schema,
             graphql_ide="graphiql" if state.settings.graphiql else None,
             allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
         )
         self.state = state
 
@@ -72,12 +75,21 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return error_response(404, "NOT_FOUND", "GraphiQL is disabled", request_id)
         stats = QueryStats()
         request.state.stats = stats
+        state = self.state
         try:
-            token = bearer_token(request)
-            request.state.viewer = await authenticate(
-                token, self.state.verifier, self.state.db, self.state.policy, stats
-            )
+            await admit(request, state.limits, state.settings.max_body_bytes)
+            subject = await state.verifier.subject(bearer_token(request))
+            retry_after = state.rate_limiter.acquire(subject)
+            if retry_after:
+                response = error_response(
+                    429, "RATE_LIMITED", "Too many requests; slow down", request_id
+                )
+                response.headers["retry-after"] = str(max(1, math.ceil(retry_after)))
+                return response
+            request.state.viewer = await load_viewer(state.db, subject, state.policy, stats)
             return await self.run(request)
+        except Refused as exc:
+            return error_response(exc.status, exc.code, exc.message, request_id)
         except GatewayError as exc:
             status = _STATUS_BY_CODE.get(exc.code, 400)
             return error_response(status, exc.code, exc.message, request_id)

@@ -42,6 +42,16 @@ class Settings:
     default_first: int = 20
     max_first: int = 100
     graphiql: bool = True
+    introspection: bool = True
+    max_body_bytes: int = 100_000
+    max_depth: int = 15
+    max_aliases: int = 15
+    max_directives: int = 50
+    max_tokens: int = 1000
+    max_root_fields: int = 10
+    max_cost: int = 5000
+    rate_limit_per_second: float = 20.0
+    rate_limit_burst: int = 100
     expose_stats: bool = True
     log_level: str = "INFO"
 
@@ -114,6 +124,16 @@ class Settings:
             default_first=int(number("PRM_DEFAULT_FIRST", 20)),
             max_first=int(number("PRM_MAX_FIRST", 100)),
             graphiql=flag("PRM_GRAPHIQL", not prod),
+            introspection=flag("PRM_INTROSPECTION", not prod),
+            max_body_bytes=int(number("PRM_MAX_BODY_BYTES", 100_000)),
+            max_depth=int(number("PRM_MAX_DEPTH", 15)),
+            max_aliases=int(number("PRM_MAX_ALIASES", 15)),
+            max_directives=int(number("PRM_MAX_DIRECTIVES", 50)),
+            max_tokens=int(number("PRM_MAX_TOKENS", 1000)),
+            max_root_fields=int(number("PRM_MAX_ROOT_FIELDS", 10)),
+            max_cost=int(number("PRM_MAX_COST", 5000)),
+            rate_limit_per_second=number("PRM_RATE_LIMIT_PER_SECOND", 20.0),
+            rate_limit_burst=int(number("PRM_RATE_LIMIT_BURST", 100)),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
         )

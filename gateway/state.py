@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import strawberry
 
 from gateway.auth import TokenVerifier
+from gateway.limits import Limits
+from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from graph import CursorCodec, Database
 from policy import Policy
@@ -20,3 +22,5 @@ class AppState:
     schema: strawberry.Schema
     verifier: TokenVerifier
     codec: CursorCodec
+    limits: Limits
+    rate_limiter: RateLimiter

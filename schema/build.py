@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
@@ -26,11 +32,16 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema; production turns introspection and "Did you mean" suggestions off."""
+    extensions: list[type[SchemaExtension]] = [ErrorCodes, ParserCache, ValidationCache]
+    if not introspection:
+        extensions.append(DisableIntrospection)
     return GatewaySchema(
         query=Query,
         types=[Company, Customer, Partnership, DataLink, Contact, User],
-        extensions=[ErrorCodes, ParserCache, ValidationCache],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not introspection),
     )
 
 

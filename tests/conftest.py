@@ -26,6 +26,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
 
 
+RELAXED_LIMITS = {
+    "PRM_MAX_COST": "1000000000000",
+    "PRM_MAX_ALIASES": "10000",
+    "PRM_MAX_ROOT_FIELDS": "10000",
+    "PRM_MAX_TOKENS": "1000000",
+    "PRM_MAX_DEPTH": "50",
+    "PRM_RATE_LIMIT_PER_SECOND": "0",
+}
+#: The defaults of gateway.settings, for tests that check them.
+PRODUCTION_LIMITS = {
+    "PRM_MAX_COST": str(Settings.max_cost),
+    "PRM_MAX_ALIASES": str(Settings.max_aliases),
+    "PRM_MAX_ROOT_FIELDS": str(Settings.max_root_fields),
+    "PRM_MAX_TOKENS": str(Settings.max_tokens),
+    "PRM_MAX_DEPTH": str(Settings.max_depth),
+    "PRM_RATE_LIMIT_PER_SECOND": str(Settings.rate_limit_per_second),
+}
+
+
 def make_settings(**overrides: str) -> Settings:
     env = {
         "PRM_ENV": "dev",
@@ -33,6 +52,9 @@ def make_settings(**overrides: str) -> Settings:
         "NEO4J_PASSWORD": os.environ.get("NEO4J_TEST_PASSWORD", DEV_NEO4J_PASSWORD),
         "PRM_JWT_SECRET": "test-secret-0123456789abcdef0123456789",
         "PRM_EXPOSE_STATS": "true",
+        # The suites' nested and heavily aliased operations go beyond production's
+        # query limits; tests/db/test_admission.py checks those limits themselves.
+        **RELAXED_LIMITS,
         **overrides,
     }
     return Settings.from_env(env)

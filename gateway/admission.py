@@ -1,0 +1,121 @@
+"""What a GraphQL request must satisfy before authentication or any database work.
+
+In order: method, body size, content type, JSON shape (one operation, no
+batch), then parsing within token and length bounds, then the query limits
+of ``gateway.limits``. Each refusal is a ``Refused`` with an HTTP status and
+its own GraphQL error code; the endpoint turns it into a response.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graphql import DocumentNode, GraphQLSyntaxError, parse
+from starlette.requests import Request
+
+from gateway.limits import Limits, check_limits
+
+
+class Refused(Exception):
+    """A request refused before execution: HTTP ``status`` and GraphQL ``code``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Admitted:
+    query: str
+    variables: Mapping[str, Any] | None
+    operation_name: str | None
+    document: DocumentNode
+
+
+_JSON_TYPES = ("application/json", "application/graphql-response+json")
+
+
+async def admit(request: Request, limits: Limits, max_body_bytes: int) -> Admitted:
+    if request.method == "GET":
+        params = request.query_params
+        raw_variables = params.get("variables")
+        variables: object = None
+        if raw_variables:
+            variables = _json(raw_variables.encode())
+        payload: object = {
+            "query": params.get("query"),
+            "variables": variables,
+            "operationName": params.get("operationName"),
+        }
+    elif request.method == "POST":
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type not in _JSON_TYPES:
+            raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", "Send the operation as application/json")
+        payload = _json(await _body(request, max_body_bytes))
+    else:
+        raise Refused(405, "METHOD_NOT_ALLOWED", "GraphQL takes GET and POST")
+    if isinstance(payload, list):
+        raise Refused(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request")
+    if not isinstance(payload, dict):
+        raise Refused(400, "BAD_REQUEST", "The body must be a JSON object")
+    query = payload.get("query")
+    variables = payload.get("variables")
+    operation_name = payload.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise Refused(400, "BAD_REQUEST", "'query' must be a non-empty string")
+    if variables is not None and not isinstance(variables, dict):
+        raise Refused(400, "BAD_REQUEST", "'variables' must be an object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise Refused(400, "BAD_REQUEST", "'operationName' must be a string")
+    document = _parse(query, limits.max_tokens, max_body_bytes)
+    exceeded = check_limits(document, operation_name, variables, limits)
+    if exceeded is not None:
+        code = str((exceeded.extensions or {}).get("code"))
+        raise Refused(400, code, exceeded.message)
+    return Admitted(query, variables, operation_name, document)
+
+
+async def _body(request: Request, max_body_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            too_large = int(declared) > max_body_bytes
+        except ValueError as exc:
+            raise Refused(400, "BAD_REQUEST", "Invalid Content-Length") from exc
+        if too_large:
+            raise _too_large(max_body_bytes)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_body_bytes:
+            raise _too_large(max_body_bytes)
+    # Strawberry reads the body again from the request later.
+    request._body = bytes(body)
+    return bytes(body)
+
+
+def _too_large(limit: int) -> Refused:
+    return Refused(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {limit} bytes")
+
+
+def _json(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Refused(400, "BAD_REQUEST", "Malformed JSON") from exc
+
+
+@lru_cache(maxsize=512)
+def _parse(query: str, max_tokens: int, max_length: int) -> DocumentNode:
+    try:
+        return parse(query, max_lexical_tokens=max_tokens, max_source_length=max_length)
+    except GraphQLSyntaxError as exc:
+        if "tokens" in exc.message:
+            raise Refused(400, "TOO_MANY_TOKENS", exc.message) from exc
+        raise Refused(400, "GRAPHQL_PARSE_FAILED", exc.message) from exc
