@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -113,11 +114,12 @@ async def test_queries_over_the_production_limits_are_refused_before_execution(
 
 
 async def test_the_readme_nested_query_passes_the_production_limits(limited: Gateway) -> None:
-    query = """{ viewer { company { partnerships(first: 10) { edges { node {
-      dataLinks(first: 5) { edges { node { customers(first: 10) {
-        edges { node { name access { groups } } } } } } } } } } } } }"""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    query = readme.split("```graphql\n", 1)[1].split("```", 1)[0]
+    assert "partnerships(first: 10)" in query
     result = await limited.query(user, query)
     assert result.status == 200, result.body
+    assert result.data["viewer"]["company"]["partnerships"] is not None
 
 
 @pytest.fixture(scope="module")
