@@ -32,7 +32,7 @@ from schema import Context
 
 log = logging.getLogger("prm.gateway")
 
-_STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401}
+_STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401, "QUERY_TIMEOUT": 504}
 
 
 def error_response(

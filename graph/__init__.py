@@ -9,6 +9,7 @@ from graph.errors import (
     BadUserInput,
     Forbidden,
     GatewayError,
+    QueryTimeout,
     ServiceUnavailable,
     Unauthenticated,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "PageArgs",
     "PartnershipRow",
     "QueryStats",
+    "QueryTimeout",
     "ServiceUnavailable",
     "Unauthenticated",
     "UserRow",

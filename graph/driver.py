@@ -21,7 +21,7 @@ import neo4j
 from neo4j import AsyncGraphDatabase, Query, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
-from graph.errors import ServiceUnavailable
+from graph.errors import QueryTimeout, ServiceUnavailable
 
 log = logging.getLogger("prm.graph")
 
@@ -111,6 +111,10 @@ class Database:
                             raise
                         await asyncio.sleep(delay)
                         delay = min(delay * 2, 0.5)
+        except neo4j_errors.ClientError as exc:
+            if exc.code is not None and "TransactionTimedOut" in exc.code:
+                raise QueryTimeout() from exc
+            raise
         except _UNAVAILABLE as exc:
             log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
             raise ServiceUnavailable() from exc
@@ -144,6 +148,10 @@ class Database:
                     database_=self.config.database,
                     result_transformer_=_records,
                 )
+        except neo4j_errors.ClientError as exc:
+            if exc.code is not None and "TransactionTimedOut" in exc.code:
+                raise QueryTimeout() from exc
+            raise
         except _UNAVAILABLE as exc:
             log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
             raise ServiceUnavailable() from exc

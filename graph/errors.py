@@ -4,7 +4,8 @@
     ├── BadUserInput                  BAD_USER_INPUT: malformed id, cursor, argument
     ├── Unauthenticated               UNAUTHENTICATED: no, bad or unknown token (HTTP 401)
     ├── Forbidden                     FORBIDDEN: a visible row's field outside the viewer's groups
-    └── ServiceUnavailable            SERVICE_UNAVAILABLE: Neo4j unreachable or failing (HTTP 503)
+    ├── ServiceUnavailable            SERVICE_UNAVAILABLE: Neo4j unreachable or failing (HTTP 503)
+    └── QueryTimeout                  QUERY_TIMEOUT: a statement outran its time budget (HTTP 504)
 
 Driver exceptions are translated into these inside ``graph`` (see ``driver.py``);
 anything that is not a ``GatewayError`` reaching the client is masked.
@@ -59,3 +60,12 @@ class ServiceUnavailable(GatewayError):
 
     def __init__(self, message: str = "The graph database is unavailable; retry shortly") -> None:
         super().__init__(message)
+
+
+class QueryTimeout(GatewayError):
+    """Raised when Neo4j terminated a statement at its transaction timeout."""
+
+    code = "QUERY_TIMEOUT"
+
+    def __init__(self) -> None:
+        super().__init__("The query took too long and was cancelled; ask for less")
