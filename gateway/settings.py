@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from gateway.limits import Limits
 from policy._policy import DEFAULT_POLICY_FILE
 
 DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
 DEV_NEO4J_PASSWORD = "prm-local-dev"  # noqa: S105 - loopback dev server only
+
+
+# Production's query limits: one place for their defaults.
+_LIMITS = Limits()
 
 
 class SettingsError(ValueError):
@@ -44,12 +49,12 @@ class Settings:
     graphiql: bool = True
     introspection: bool = True
     max_body_bytes: int = 100_000
-    max_depth: int = 15
-    max_aliases: int = 15
-    max_directives: int = 50
-    max_tokens: int = 1000
-    max_root_fields: int = 10
-    max_cost: int = 5000
+    max_depth: int = _LIMITS.max_depth
+    max_aliases: int = _LIMITS.max_aliases
+    max_directives: int = _LIMITS.max_directives
+    max_tokens: int = _LIMITS.max_tokens
+    max_root_fields: int = _LIMITS.max_root_fields
+    max_cost: int = _LIMITS.max_cost
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 100
     expose_stats: bool = True
@@ -126,12 +131,12 @@ class Settings:
             graphiql=flag("PRM_GRAPHIQL", not prod),
             introspection=flag("PRM_INTROSPECTION", not prod),
             max_body_bytes=int(number("PRM_MAX_BODY_BYTES", 100_000)),
-            max_depth=int(number("PRM_MAX_DEPTH", 15)),
-            max_aliases=int(number("PRM_MAX_ALIASES", 15)),
-            max_directives=int(number("PRM_MAX_DIRECTIVES", 50)),
-            max_tokens=int(number("PRM_MAX_TOKENS", 1000)),
-            max_root_fields=int(number("PRM_MAX_ROOT_FIELDS", 10)),
-            max_cost=int(number("PRM_MAX_COST", 5000)),
+            max_depth=int(number("PRM_MAX_DEPTH", _LIMITS.max_depth)),
+            max_aliases=int(number("PRM_MAX_ALIASES", _LIMITS.max_aliases)),
+            max_directives=int(number("PRM_MAX_DIRECTIVES", _LIMITS.max_directives)),
+            max_tokens=int(number("PRM_MAX_TOKENS", _LIMITS.max_tokens)),
+            max_root_fields=int(number("PRM_MAX_ROOT_FIELDS", _LIMITS.max_root_fields)),
+            max_cost=int(number("PRM_MAX_COST", _LIMITS.max_cost)),
             rate_limit_per_second=number("PRM_RATE_LIMIT_PER_SECOND", 20.0),
             rate_limit_burst=int(number("PRM_RATE_LIMIT_BURST", 100)),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
