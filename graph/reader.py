@@ -226,7 +226,7 @@ class GraphReader:
         return [found.get(i) for i in ids]
 
     async def _load_customers(self, ids: Sequence[str]) -> list[CustomerRow | None]:
-        query = customers_query(CandidateScope.IDS)
+        query = customers_query(CandidateScope.IDS, count=False)
         params = self._customer_params(CustomerQuery(), PageArgs(1, None))
         params["parents"] = [{"key": i} for i in ids]
         found: dict[str, CustomerRow] = {}

@@ -19,7 +19,7 @@ per request from the viewer's live links.
 from enum import Enum
 from typing import LiteralString
 
-from graph.queries.paging import AFTER_ASC, AFTER_DESC, after
+from graph.queries.paging import after
 
 
 class CandidateScope(Enum):
@@ -83,26 +83,6 @@ _ACCESS: LiteralString = """
 # such as createdAt (decoding datetimes nobody asked for is a measurable cost).
 _PROPERTIES: LiteralString = """{.name, .domain, .industry, .region, .segment, .employees,
   .email, .phone, .address, .annualRevenue, .notes}"""
-
-
-def _page(descending: bool) -> LiteralString:
-    """Total and keyset window over light rows; properties only for the window's rows.
-
-    Sorting needs every visible row, but reading eleven properties of
-    thousands of rows to return a hundred is what made large pages slow.
-    """
-    after = AFTER_DESC if descending else AFTER_ASC
-    return (
-        "  WITH collect({n: c, id: c.id, k: k, owner: ownerId, groups: groups, via: via}) AS rows\n"
-        "  WITH size(rows) AS total, [r IN rows WHERE " + after + "][..$limit] AS window\n"
-        "  CALL (window) {\n"
-        "    UNWIND window AS r\n"
-        "    WITH r, r.n AS n\n"
-        "    RETURN collect({id: r.id, k: r.k, owner: r.owner, groups: r.groups, via: r.via,\n"
-        "                    props: n " + _PROPERTIES + "}) AS page\n"
-        "  }\n"
-        "  RETURN total, page\n"
-    )
 
 
 class FilterField(Enum):
@@ -185,9 +165,11 @@ def customers_query(
 ) -> LiteralString:
     """One statement for a batch of parents: ``key, total, page`` per parent.
 
-    With ``count`` every visible row is gathered to count it; without, the
-    cursor filters rows before a top-N sort, so memory and time follow the
-    page size, not the number of visible customers (``total`` is then null).
+    The page is always a top-N sort after the cursor, so memory follows the
+    page size, not the number of visible customers. With ``count`` a second
+    subquery counts the visible rows as a streaming aggregate (the visibility
+    work runs twice; gathering every row to count it exhausted Neo4j's
+    transaction memory at SF10). Without, ``total`` is null.
     """
     where: LiteralString = ""
     for field, op in filters:
@@ -195,21 +177,20 @@ def customers_query(
     sort_key: LiteralString = "null" if order is None else _SORT_KEY[order]
     direction: LiteralString = "DESC" if descending else "ASC"
     visible: LiteralString = (
-        "UNWIND $parents AS p\n"
-        "CALL (p) {\n"
         "  CALL (p) {" + _CANDIDATES[scope] + "  }\n"
         "  WITH DISTINCT c, ownerId\n" + _ACCESS + where + "\n"
         "  WITH c, ownerId, groups, via, " + sort_key + " AS k\n"
     )
-    if count:
-        tail = "  ORDER BY k " + direction + ", c.id ASC\n" + _page(descending)
-    else:
-        tail = (
-            "  WHERE " + after(descending, "k", "c.id") + "\n"
-            "  WITH c, ownerId, groups, via, k ORDER BY k "
-            + direction
-            + ", c.id ASC LIMIT $limit\n"
-            "  RETURN null AS total, collect({id: c.id, k: k, owner: ownerId, groups: groups,\n"
-            "                                 via: via, props: c " + _PROPERTIES + "}) AS page\n"
-        )
-    return visible + tail + "}\nRETURN p.key AS key, total, page"
+    page: LiteralString = (
+        "CALL (p) {\n" + visible + "  WHERE " + after(descending, "k", "c.id") + "\n"
+        "  WITH c, ownerId, groups, via, k ORDER BY k " + direction + ", c.id ASC LIMIT $limit\n"
+        "  RETURN collect({id: c.id, k: k, owner: ownerId, groups: groups,\n"
+        "                  via: via, props: c " + _PROPERTIES + "}) AS page\n"
+        "}\n"
+    )
+    total: LiteralString = (
+        "CALL (p) {\n" + visible + "  RETURN count(*) AS total\n}\n"
+        if count
+        else "WITH p, page, null AS total\n"
+    )
+    return "UNWIND $parents AS p\n" + page + total + "RETURN p.key AS key, total, page"
