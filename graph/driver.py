@@ -11,9 +11,10 @@ the driver's default 30 s. Every call counts one round trip in the request's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
@@ -98,30 +99,17 @@ class Database:
         shares the driver's bookmark manager, so a read still sees this
         process's earlier writes on a cluster.
         """
-        started = time.perf_counter()
-        deadline = started + self.config.retry_seconds
+        deadline = time.perf_counter() + self.config.retry_seconds
         delay = 0.05
-        try:
-            async with asyncio.timeout(self._deadline):
-                while True:
-                    try:
-                        return await self._auto_commit_read(query, params)
-                    except _RETRYABLE:
-                        if time.perf_counter() + delay > deadline:
-                            raise
-                        await asyncio.sleep(delay)
-                        delay = min(delay * 2, 0.5)
-        except neo4j_errors.ClientError as exc:
-            if exc.code is not None and "TransactionTimedOut" in exc.code:
-                raise QueryTimeout() from exc
-            raise
-        except _UNAVAILABLE as exc:
-            log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
-            raise ServiceUnavailable() from exc
-        finally:
-            if stats is not None:
-                stats.round_trips += 1
-                stats.db_seconds += time.perf_counter() - started
+        async with _round_trip(stats), asyncio.timeout(self._deadline):
+            while True:
+                try:
+                    return await self._auto_commit_read(query, params)
+                except _RETRYABLE:
+                    if time.perf_counter() + delay > deadline:
+                        raise
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 0.5)
 
     async def _auto_commit_read(self, query: LiteralString, params: Params) -> list[dict[str, Any]]:
         async with self._driver.session(
@@ -138,27 +126,14 @@ class Database:
         self, query: LiteralString, params: Params, stats: QueryStats | None = None
     ) -> list[dict[str, Any]]:
         """A write through a managed transaction: retried by the driver, bookmarked."""
-        started = time.perf_counter()
-        try:
-            async with asyncio.timeout(self._deadline):
-                result = await self._driver.execute_query(
-                    Query(query, timeout=self.config.query_timeout),
-                    dict(params),
-                    routing_=RoutingControl.WRITE,
-                    database_=self.config.database,
-                    result_transformer_=_records,
-                )
-        except neo4j_errors.ClientError as exc:
-            if exc.code is not None and "TransactionTimedOut" in exc.code:
-                raise QueryTimeout() from exc
-            raise
-        except _UNAVAILABLE as exc:
-            log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
-            raise ServiceUnavailable() from exc
-        finally:
-            if stats is not None:
-                stats.round_trips += 1
-                stats.db_seconds += time.perf_counter() - started
+        async with _round_trip(stats), asyncio.timeout(self._deadline):
+            result: list[dict[str, Any]] = await self._driver.execute_query(
+                Query(query, timeout=self.config.query_timeout),
+                dict(params),
+                routing_=RoutingControl.WRITE,
+                database_=self.config.database,
+                result_transformer_=_records,
+            )
         return result
 
     async def ping(self) -> bool:
@@ -168,6 +143,25 @@ class Database:
         except ServiceUnavailable:
             return False
         return True
+
+
+@contextlib.asynccontextmanager
+async def _round_trip(stats: QueryStats | None) -> AsyncIterator[None]:
+    """One counted round trip, with driver errors translated into the gateway's."""
+    started = time.perf_counter()
+    try:
+        yield
+    except neo4j_errors.ClientError as exc:
+        if exc.code is not None and "TransactionTimedOut" in exc.code:
+            raise QueryTimeout() from exc
+        raise
+    except _UNAVAILABLE as exc:
+        log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
+        raise ServiceUnavailable() from exc
+    finally:
+        if stats is not None:
+            stats.round_trips += 1
+            stats.db_seconds += time.perf_counter() - started
 
 
 async def _records(result: neo4j.AsyncResult) -> list[dict[str, Any]]:
