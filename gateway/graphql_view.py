@@ -28,6 +28,7 @@ from gateway.admission import Refused, admit
 from gateway.auth import bearer_token
 from gateway.state import AppState
 from graph import GatewayError, GraphReader, QueryStats, load_viewer
+from graph.commands import GraphCommands
 from schema import Context
 
 log = logging.getLogger("prm.gateway")
@@ -113,6 +114,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             reader=reader,
             policy=s.policy,
             request_id=request.state.request_id,
+            commands=GraphCommands(s.db, viewer, s.policy, request.state.stats),
             request=request,
             response=response,
         )

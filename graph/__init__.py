@@ -6,9 +6,14 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 from graph.cursors import CursorCodec
 from graph.driver import Database, DatabaseConfig, QueryStats
 from graph.errors import (
+    ActionForbidden,
     BadUserInput,
+    BudgetExceeded,
+    Conflict,
     Forbidden,
     GatewayError,
+    InvalidTransition,
+    NotFound,
     QueryTimeout,
     ServiceUnavailable,
     Unauthenticated,
@@ -29,10 +34,13 @@ from graph.records import (
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "ActionForbidden",
     "BadUserInput",
+    "BudgetExceeded",
     "CompanyFilterField",
     "CompanyQuery",
     "CompanyRow",
+    "Conflict",
     "ContactRow",
     "CursorCodec",
     "CustomerQuery",
@@ -45,6 +53,8 @@ __all__ = [
     "Forbidden",
     "GatewayError",
     "GraphReader",
+    "InvalidTransition",
+    "NotFound",
     "OrderField",
     "Page",
     "PageArgs",

@@ -14,9 +14,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, Query, RoutingControl
@@ -27,6 +27,7 @@ from graph.errors import QueryTimeout, ServiceUnavailable
 log = logging.getLogger("prm.graph")
 
 Params = Mapping[str, Any]
+T = TypeVar("T")
 
 # Worth another try within the retry budget: the connection, not the query, failed.
 _RETRYABLE = (
@@ -136,6 +137,31 @@ class Database:
             )
         return result
 
+    async def transaction(
+        self, work: Callable[[WriteTx], Awaitable[T]], stats: QueryStats | None = None
+    ) -> T:
+        """Run ``work`` in one managed write transaction: all its statements or none.
+
+        ``work`` may read, decide in Python and write; raising anything rolls
+        the whole transaction back. The driver reruns ``work`` from the start
+        on a transient failure (a deadlock between two writers, a leader
+        switch), so ``work`` must not have effects outside the transaction.
+        """
+
+        @neo4j.unit_of_work(timeout=self.config.query_timeout)
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
+            return await work(WriteTx(tx, stats))
+
+        async with (
+            _translated(),
+            asyncio.timeout(self._deadline),
+            self._driver.session(
+                database=self.config.database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager,
+            ) as session,
+        ):
+            return await session.execute_write(unit)
+
     async def ping(self) -> bool:
         """True when the server answers a trivial read now (readiness)."""
         try:
@@ -145,10 +171,28 @@ class Database:
         return True
 
 
+class WriteTx:
+    """One statement after another inside a write transaction; each is a counted round trip."""
+
+    def __init__(self, tx: neo4j.AsyncManagedTransaction, stats: QueryStats | None) -> None:
+        self._tx = tx
+        self._stats = stats
+
+    async def run(self, query: LiteralString, params: Params) -> list[dict[str, Any]]:
+        # Counted but not translated: the driver must still see a deadlock as
+        # transient to rerun the transaction; ``Database.transaction`` translates.
+        started = time.perf_counter()
+        try:
+            return await _records(await self._tx.run(query, dict(params)))
+        finally:
+            if self._stats is not None:
+                self._stats.round_trips += 1
+                self._stats.db_seconds += time.perf_counter() - started
+
+
 @contextlib.asynccontextmanager
-async def _round_trip(stats: QueryStats | None) -> AsyncIterator[None]:
-    """One counted round trip, with driver errors translated into the gateway's."""
-    started = time.perf_counter()
+async def _translated() -> AsyncIterator[None]:
+    """Driver errors translated into the gateway's."""
     try:
         yield
     except neo4j_errors.ClientError as exc:
@@ -158,6 +202,15 @@ async def _round_trip(stats: QueryStats | None) -> AsyncIterator[None]:
     except _UNAVAILABLE as exc:
         log.warning("neo4j unavailable: %s: %s", type(exc).__name__, exc)
         raise ServiceUnavailable() from exc
+
+
+@contextlib.asynccontextmanager
+async def _round_trip(stats: QueryStats | None) -> AsyncIterator[None]:
+    """One counted round trip, with driver errors translated into the gateway's."""
+    started = time.perf_counter()
+    try:
+        async with _translated():
+            yield
     finally:
         if stats is not None:
             stats.round_trips += 1

@@ -40,7 +40,11 @@ from graph.queries.customers import (
     group_param,
 )
 from graph.queries.data_links import DATA_LINKS_BY_IDS_QUERY, DATA_LINKS_OF_PARTNERSHIPS_QUERY
-from graph.queries.partnerships import PARTNERSHIPS_BY_IDS_QUERY, PARTNERSHIPS_OF_COMPANIES_QUERY
+from graph.queries.partnerships import (
+    ONBOARDING_ITEMS_QUERY,
+    PARTNERSHIPS_BY_IDS_QUERY,
+    PARTNERSHIPS_OF_COMPANIES_QUERY,
+)
 from graph.queries.users import USERS_BY_IDS_QUERY
 from graph.records import (
     CompanyRow,
@@ -51,7 +55,7 @@ from graph.records import (
     PartnershipRow,
     UserRow,
 )
-from graph.viewer import Viewer
+from graph.viewer import Viewer, load_viewer
 from policy import (
     ALL_CUSTOMER_GROUPS,
     FieldGroup,
@@ -116,22 +120,12 @@ class GraphReader:
         max_first: int = 100,
     ) -> None:
         self.db = db
-        self.viewer = viewer
         self.policy = policy
         self.stats = stats
         self._codec = codec
         self._default_first = default_first
         self._max_first = max_first
-        self._grants_by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for grant in viewer.grants:
-            self._grants_by_owner[grant.owner].append(
-                {
-                    "link": grant.link,
-                    "owner": grant.owner,
-                    "groups": _sorted_groups(grant.groups),
-                    "all": grant.all_customers,
-                }
-            )
+        self._use_viewer(viewer)
         self._companies = DataLoader(self._load_companies)
         self._users = DataLoader(self._load_users)
         self._customers = DataLoader(self._load_customers)
@@ -143,6 +137,29 @@ class GraphReader:
         self._data_link_pages = DataLoader(self._load_data_link_pages)
         self._company_contact_pages = DataLoader(self._load_company_contact_pages)
         self._customer_contact_pages = DataLoader(self._load_customer_contact_pages)
+        self._onboarding_items = DataLoader(self._load_onboarding_items)
+
+    def _use_viewer(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self._grants_by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for grant in viewer.grants:
+            self._grants_by_owner[grant.owner].append(
+                {
+                    "link": grant.link,
+                    "owner": grant.owner,
+                    "groups": _sorted_groups(grant.groups),
+                    "all": grant.all_customers,
+                }
+            )
+
+    async def refresh(self) -> Viewer:
+        """After a mutation: reload the viewer (its grants and managed partnerships may
+        have changed) and forget every cached row, so what follows reads the new state."""
+        self._use_viewer(await load_viewer(self.db, self.viewer.user_id, self.policy, self.stats))
+        for value in vars(self).values():
+            if isinstance(value, DataLoader):
+                value.clear_all()
+        return self.viewer
 
     # -- arguments ---------------------------------------------------------
 
@@ -209,6 +226,16 @@ class GraphReader:
     async def contact(self, contact_id: str) -> ContactRow | None:
         result: ContactRow | None = await self._contacts.load(contact_id)
         return result
+
+    async def onboarding_items(self, partnership_id: str) -> list[dict[str, Any]]:
+        """Caller checks that the viewer's company is a party of the partnership."""
+        result: list[dict[str, Any]] = await self._onboarding_items.load(partnership_id)
+        return result
+
+    async def _load_onboarding_items(self, ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+        rows = await self._read(ONBOARDING_ITEMS_QUERY, {"ids": list(ids)})
+        found = {r["id"]: r["items"] for r in rows}
+        return [found.get(i, []) for i in ids]
 
     async def _load_companies(self, ids: Sequence[str]) -> list[CompanyRow | None]:
         rows = await self._read(COMPANIES_BY_IDS_QUERY, {"ids": list(ids)})

@@ -7,6 +7,14 @@ redact fields from a row's access groups.
 Nothing here imports GraphQL or the Neo4j driver.
 """
 
+from policy._actions import (
+    TRANSITIONS,
+    Actor,
+    may_assign_manager,
+    may_change_tier,
+    may_share,
+    may_transition,
+)
 from policy._model import (
     ALL_CUSTOMER_GROUPS,
     SHAREABLE_GROUPS,
@@ -28,6 +36,8 @@ from policy._rules import (
 __all__ = [
     "ALL_CUSTOMER_GROUPS",
     "SHAREABLE_GROUPS",
+    "TRANSITIONS",
+    "Actor",
     "FieldGroup",
     "Grant",
     "LinkFacts",
@@ -38,6 +48,10 @@ __all__ = [
     "Tier",
     "effective_grants",
     "load_policy",
+    "may_assign_manager",
+    "may_change_tier",
+    "may_share",
+    "may_transition",
     "partnership_access",
     "sees_company_contacts",
     "sees_financials",

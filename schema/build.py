@@ -14,6 +14,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.types.company import Company
 from schema.types.contact import Contact
@@ -39,6 +40,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return GatewaySchema(
         query=Query,
+        mutation=Mutation,
         types=[Company, Customer, Partnership, DataLink, Contact, User],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),

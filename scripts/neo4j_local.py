@@ -75,14 +75,22 @@ class Instance:
 
 
 def instance(name: str) -> Instance:
-    if name not in PORTS:
-        raise SystemExit(f"unknown instance {name!r}; expected one of {sorted(PORTS)}")
+    """A named instance; names beyond dev/test/bench need their port in the environment.
+
+    Extra instances let several suites run side by side on one machine, each on
+    its own data (e.g. ``PRM_NEO4J_SCRATCH_PORT=7720 ... --instance scratch``).
+    """
     env = name.upper()
+    port = os.environ.get(f"PRM_NEO4J_{env}_PORT")
+    if name not in PORTS and (port is None or not name.isidentifier()):
+        raise SystemExit(
+            f"unknown instance {name!r}: use one of {sorted(PORTS)} or set PRM_NEO4J_{env}_PORT"
+        )
     return Instance(
         name=name,
-        port=int(os.environ.get(f"PRM_NEO4J_{env}_PORT", PORTS[name])),
-        heap=os.environ.get("PRM_NEO4J_HEAP", HEAP[name]),
-        pagecache=os.environ.get("PRM_NEO4J_PAGECACHE", PAGECACHE[name]),
+        port=int(port) if port else PORTS[name],
+        heap=os.environ.get("PRM_NEO4J_HEAP", HEAP.get(name, "1g")),
+        pagecache=os.environ.get("PRM_NEO4J_PAGECACHE", PAGECACHE.get(name, "512m")),
     )
 
 
@@ -279,7 +287,7 @@ def status(inst: Instance) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neo4j_local", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["up", "down", "status", "uri", "jars"])
-    parser.add_argument("--instance", default="dev", choices=sorted(PORTS))
+    parser.add_argument("--instance", default="dev")
     args = parser.parse_args(argv)
     inst = instance(args.instance)
     if args.command == "up":

@@ -37,3 +37,11 @@ PARTNERSHIPS_OF_COMPANIES_QUERY: LiteralString = (
     + page_return()
     + "}\nRETURN p.key AS key, total, page"
 )
+
+# Onboarding items of partnerships (the caller checks the viewer is a party).
+ONBOARDING_ITEMS_QUERY: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Partnership {id: id})-[:HAS_ITEM]->(i:OnboardingItem)
+WITH id, i ORDER BY i.key
+RETURN id, collect(i {.key, .title, .required, .doneAt, .doneById}) AS items
+"""

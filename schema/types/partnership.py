@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import strawberry
 
-from graph import Forbidden, Page, PartnershipRow
+from graph import Forbidden, NotFound, Page, PartnershipRow
 from graph.values import as_datetime
 from policy import FieldGroup
 from schema.context import Info
@@ -48,6 +48,15 @@ _GUARDED: dict[str, tuple[str, FieldGroup]] = {
 class PartnershipAccess:
     level: AccessLevel
     groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+
+
+@strawberry.type
+class OnboardingItem:
+    key: str
+    title: str
+    required: bool
+    done_at: datetime | None
+    done_by_id: strawberry.ID | None
 
 
 @strawberry.type
@@ -102,6 +111,28 @@ class Partnership(Node):
             groups=[g for g in FieldGroup if g in groups],
         )
 
+    @strawberry.field(
+        description="The onboarding checklist; the two parties only, empty for anyone else."
+    )
+    async def onboarding(self, info: Info) -> list[OnboardingItem]:
+        if not self.row.access.party:
+            return []
+        items = await info.context.reader.onboarding_items(self.row.id)
+        return [
+            OnboardingItem(
+                key=i["key"],
+                title=i["title"],
+                required=bool(i["required"]),
+                done_at=as_datetime(i.get("doneAt")),
+                done_by_id=(
+                    strawberry.ID(to_global_id("User", i["doneById"]))
+                    if i.get("doneById")
+                    else None
+                ),
+            )
+            for i in items
+        ]
+
     @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
     async def data_links(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -113,6 +144,19 @@ class Partnership(Node):
         if not self.row.access.party:
             return data_link_connection(Page.empty())
         return data_link_connection(await reader.data_links_of(self.row.id, args))
+
+
+def _user_gid(user_id: str | None) -> strawberry.ID | None:
+    return strawberry.ID(to_global_id("User", user_id)) if user_id else None
+
+
+async def require_partnership(info: Info, partnership_id: str) -> Partnership:
+    """A partnership the viewer just changed, read back fresh through its authorization."""
+    await info.context.refresh()
+    row = await info.context.reader.partnership(partnership_id)
+    if row is None:
+        raise NotFound("Partnership", argument="id")
+    return Partnership.from_row(row)
 
 
 def partnership_connection(page: Page[PartnershipRow]) -> PartnershipConnection:

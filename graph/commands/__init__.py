@@ -1,0 +1,45 @@
+"""The mutations: one class of commands per aggregate, each command one write transaction.
+
+``GraphCommands`` is built per request beside the ``GraphReader``; the schema
+asks it to act and then reads the result back through the reader, so what a
+mutation returns passes the same authorization as any query.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.driver import Database, QueryStats
+from graph.viewer import Viewer
+from policy import Policy
+
+
+class GraphCommands:
+    """Per-request entry point of every mutation; each aggregate's commands made on first use."""
+
+    def __init__(self, db: Database, viewer: Viewer, policy: Policy, stats: QueryStats) -> None:
+        self._args = (db, viewer, policy, stats)
+
+    def use_viewer(self, viewer: Viewer) -> None:
+        """The viewer as reloaded after an earlier mutation of the same request."""
+        self._args = (self._args[0], viewer, *self._args[2:])
+        for name, value in list(vars(self).items()):
+            if isinstance(value, CommandSet):
+                del self.__dict__[name]
+
+    @cached_property
+    def partnerships(self) -> PartnershipCommands:
+        return PartnershipCommands(*self._args)
+
+
+__all__ = [
+    "ChecklistItem",
+    "CommandSet",
+    "Done",
+    "GraphCommands",
+    "Outcome",
+    "PartnershipCommands",
+    "RecruitInput",
+]

@@ -1,0 +1,329 @@
+"""Partner lifecycle: recruit, move through the statuses, change tier, assign managers,
+and the onboarding checklist that gates activation.
+
+The vendor's checklist template (``OnboardingRequirement`` nodes) is copied
+onto each partnership it recruits as ``OnboardingItem`` nodes; activation
+(ONBOARDING → ACTIVE) waits until every required item is done.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graph.commands._base import CommandSet, Done, Outcome
+from graph.driver import WriteTx
+from graph.errors import (
+    ActionForbidden,
+    BadUserInput,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+)
+from policy import (
+    TRANSITIONS,
+    Actor,
+    Role,
+    may_assign_manager,
+    may_change_tier,
+    may_transition,
+)
+
+# ``SET x._lock = true REMOVE x._lock`` takes a write lock on x and changes
+# nothing: a concurrent writer of the same node waits until this one commits,
+# so what is read after it cannot change before the write (check-then-act).
+PARTNERSHIP_FOR_UPDATE_QUERY: LiteralString = """
+MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
+SET p._lock = true REMOVE p._lock
+RETURN p.status AS status, p.tier AS tier, vendor.id AS vendor, partner.id AS partner,
+       [(p)-[:HAS_ITEM]->(i:OnboardingItem) WHERE i.required AND i.doneAt IS NULL | i.key]
+         AS missing
+"""
+
+LIVE_PARTNERSHIP_BETWEEN_QUERY: LiteralString = """
+MATCH (a:Company) WHERE a.id IN [$vendor, $partner]
+WITH a ORDER BY a.id
+SET a._lock = true REMOVE a._lock
+WITH collect(a.id) AS found
+OPTIONAL MATCH (:Company {id: $vendor})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
+               <-[:VENDOR_IN|PARTNER_IN]-(:Company {id: $partner})
+WHERE p.status <> 'ENDED'
+RETURN found, collect(p.id) AS live
+"""
+
+CREATED_PARTNERSHIP_QUERY: LiteralString = """
+MATCH (vendor:Company {id: $vendor}), (partner:Company {id: $partner})
+CREATE (vendor)-[:VENDOR_IN]->(p:Partnership {
+  id: $id, tier: $tier, structure: $structure, status: 'PROSPECT', currency: $currency,
+  revenueSharePct: $revenueSharePct, mdfBudget: $mdfBudget, createdAt: datetime()
+})<-[:PARTNER_IN]-(partner)
+WITH vendor, p
+CALL (vendor, p) {
+  MATCH (vendor)-[:REQUIRES]->(r:OnboardingRequirement)
+  CREATE (p)-[:HAS_ITEM]->(:OnboardingItem {
+    id: p.id + ':' + r.key, key: r.key, title: r.title, required: r.required
+  })
+}
+CALL (p) {
+  MATCH (m:User {id: $managerId})
+  CREATE (m)-[:MANAGES]->(p)
+}
+RETURN p.id AS id
+"""
+
+STATUS_CHANGED_QUERY: LiteralString = """
+MATCH (p:Partnership {id: $id})
+SET p.status = $to,
+    p.since = CASE WHEN $to = 'ACTIVE' AND p.since IS NULL THEN datetime() ELSE p.since END,
+    p.endedAt = CASE WHEN $to = 'ENDED' THEN datetime() ELSE p.endedAt END
+RETURN p.id AS id
+"""
+
+TIER_CHANGED_QUERY: LiteralString = """
+MATCH (p:Partnership {id: $id}) SET p.tier = $tier RETURN p.id AS id
+"""
+
+MANAGER_OF_QUERY: LiteralString = """
+MATCH (u:User {id: $userId})-[:MEMBER_OF]->(c:Company)
+RETURN u.role AS role, c.id AS company
+"""
+
+MANAGER_ASSIGNED_QUERY: LiteralString = """
+MATCH (u:User {id: $userId}), (p:Partnership {id: $id})
+MERGE (u)-[:MANAGES]->(p)
+RETURN p.id AS id
+"""
+
+ITEM_DONE_QUERY: LiteralString = """
+MATCH (p:Partnership {id: $id})-[:HAS_ITEM]->(i:OnboardingItem {key: $key})
+SET i.doneAt = coalesce(i.doneAt, datetime()), i.doneById = coalesce(i.doneById, $userId)
+RETURN i.id AS id
+"""
+
+CHECKLIST_REPLACED_QUERY: LiteralString = """
+MATCH (c:Company {id: $companyId})
+SET c._lock = true REMOVE c._lock
+WITH c
+CALL (c) {
+  OPTIONAL MATCH (c)-[:REQUIRES]->(old:OnboardingRequirement)
+  DETACH DELETE old
+}
+WITH c
+UNWIND $items AS item
+CREATE (c)-[:REQUIRES]->(:OnboardingRequirement {
+  id: $companyId + ':' + item.key, key: item.key, title: item.title, required: item.required
+})
+RETURN count(*) AS items
+"""
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_CHECKLIST = 30
+
+
+@dataclass(frozen=True, slots=True)
+class RecruitInput:
+    partner_id: str
+    tier: str
+    structure: str
+    currency: str = "USD"
+    revenue_share_pct: float | None = None
+    mdf_budget: float | None = None
+    idempotency_key: str | None = None
+
+    def validate(self) -> None:
+        if not _CURRENCY.match(self.currency):
+            raise BadUserInput(
+                "'currency' must be an ISO 4217 code such as USD", argument="input.currency"
+            )
+        pct = self.revenue_share_pct
+        if pct is not None and not 0 <= pct <= 100:
+            raise BadUserInput(
+                "'revenueSharePct' must be between 0 and 100", argument="input.revenueSharePct"
+            )
+        budget = self.mdf_budget
+        if budget is not None and not 0 <= budget <= 1e12:
+            raise BadUserInput("'mdfBudget' must be between 0 and 1e12", argument="input.mdfBudget")
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    key: str
+    title: str
+    required: bool = True
+
+
+class PartnershipCommands(CommandSet):
+    @property
+    def actor(self) -> Actor:
+        v = self.viewer
+        return Actor(v.user_id, v.company_id, v.role, v.managed)
+
+    async def _for_update(self, tx: WriteTx, partnership_id: str) -> dict[str, Any]:
+        """The partnership's facts under a write lock; invisible ones do not exist."""
+        rows = await tx.run(PARTNERSHIP_FOR_UPDATE_QUERY, {"id": partnership_id})
+        if not rows:
+            raise NotFound("Partnership", argument="id")
+        row = rows[0]
+        if self.viewer.company_id not in (row["vendor"], row["partner"]):
+            if {row["vendor"], row["partner"]} & self.viewer.high_partners:
+                raise ActionForbidden("Only the two parties may change a partnership")
+            raise NotFound("Partnership", argument="id")
+        return row
+
+    async def recruit(self, data: RecruitInput) -> Outcome:
+        """A PROSPECT partnership with the viewer's company as vendor."""
+        self.require_role(Role.EXECUTIVE, Role.MANAGER, action="recruit a partner")
+        data.validate()
+        vendor = self.viewer.company_id
+        if data.partner_id == vendor:
+            raise BadUserInput("A company cannot partner with itself", argument="input.partnerId")
+
+        async def work(tx: WriteTx) -> Done:
+            found = (
+                await tx.run(
+                    LIVE_PARTNERSHIP_BETWEEN_QUERY, {"vendor": vendor, "partner": data.partner_id}
+                )
+            )[0]
+            if data.partner_id not in found["found"]:
+                raise NotFound("Company", argument="input.partnerId")
+            if found["live"]:
+                raise Conflict(
+                    "These companies already have a partnership that has not ended",
+                    partnershipId=found["live"][0],
+                )
+            new_id = f"pa-{uuid.uuid4().hex[:16]}"
+            await tx.run(
+                CREATED_PARTNERSHIP_QUERY,
+                {
+                    "id": new_id,
+                    "vendor": vendor,
+                    "partner": data.partner_id,
+                    "tier": data.tier,
+                    "structure": data.structure,
+                    "currency": data.currency,
+                    "revenueSharePct": data.revenue_share_pct,
+                    "mdfBudget": data.mdf_budget,
+                    # A MANAGER who recruits manages what they recruited.
+                    "managerId": (
+                        self.viewer.user_id if self.viewer.role == Role.MANAGER else None
+                    ),
+                },
+            )
+            return Done(new_id, {"partner": data.partner_id, "tier": data.tier})
+
+        return await self.execute(
+            "partnership.recruit",
+            work,
+            idempotency_key=data.idempotency_key,
+            fingerprint={
+                "partner": data.partner_id,
+                "tier": data.tier,
+                "structure": data.structure,
+                "currency": data.currency,
+                "revenueSharePct": data.revenue_share_pct,
+                "mdfBudget": data.mdf_budget,
+            },
+        )
+
+    async def transition(self, partnership_id: str, to: str) -> Outcome:
+        async def work(tx: WriteTx) -> Done:
+            row = await self._for_update(tx, partnership_id)
+            current = row["status"]
+            if not may_transition(self.actor, partnership_id, row["vendor"], row["partner"], to):
+                raise ActionForbidden(
+                    "Only the vendor's EXECUTIVE or managing MANAGER may change this status"
+                )
+            if to not in TRANSITIONS.get(current, frozenset()):
+                raise InvalidTransition(
+                    f"A partnership cannot go from {current} to {to}",
+                    current=current,
+                    requested=to,
+                )
+            if to == "ACTIVE" and current == "ONBOARDING" and row["missing"]:
+                raise InvalidTransition(
+                    "The onboarding checklist is not complete: " + ", ".join(row["missing"]),
+                    current=current,
+                    requested=to,
+                )
+            await tx.run(STATUS_CHANGED_QUERY, {"id": partnership_id, "to": to})
+            return Done(partnership_id, {"from": current, "to": to})
+
+        return await self.execute("partnership.status", work)
+
+    async def change_tier(self, partnership_id: str, tier: str) -> Outcome:
+        async def work(tx: WriteTx) -> Done:
+            row = await self._for_update(tx, partnership_id)
+            if not may_change_tier(self.actor, row["vendor"]):
+                raise ActionForbidden("Only the vendor's EXECUTIVE may change the tier")
+            await tx.run(TIER_CHANGED_QUERY, {"id": partnership_id, "tier": tier})
+            return Done(partnership_id, {"from": row["tier"], "to": tier})
+
+        return await self.execute("partnership.tier", work)
+
+    async def assign_manager(self, partnership_id: str, user_id: str) -> Outcome:
+        async def work(tx: WriteTx) -> Done:
+            row = await self._for_update(tx, partnership_id)
+            users = await tx.run(MANAGER_OF_QUERY, {"userId": user_id})
+            # Users are visible to their own company only: a foreign id is "not found".
+            if not users or users[0]["company"] != self.viewer.company_id:
+                raise NotFound("User", argument="userId")
+            if users[0]["role"] != Role.MANAGER:
+                raise BadUserInput("The user is not a MANAGER", argument="userId")
+            parties = (row["vendor"], row["partner"])
+            if not may_assign_manager(self.actor, parties, users[0]["company"]):
+                raise ActionForbidden("Only a party's EXECUTIVE may assign its managers")
+            await tx.run(MANAGER_ASSIGNED_QUERY, {"id": partnership_id, "userId": user_id})
+            return Done(partnership_id, {"manager": user_id})
+
+        return await self.execute("partnership.manager", work)
+
+    async def complete_item(self, partnership_id: str, key: str) -> Outcome:
+        """Either party (not an ANALYST) ticks an item: the partner signs, the vendor certifies."""
+
+        async def work(tx: WriteTx) -> Done:
+            await self._for_update(tx, partnership_id)
+            rows = await tx.run(
+                ITEM_DONE_QUERY,
+                {"id": partnership_id, "key": key, "userId": self.viewer.user_id},
+            )
+            if not rows:
+                raise BadUserInput(
+                    f"The partnership has no onboarding item {key!r}", argument="key"
+                )
+            return Done(partnership_id, {"item": key})
+
+        return await self.execute("partnership.onboarding_item", work)
+
+    async def set_checklist(self, items: Sequence[ChecklistItem]) -> Outcome:
+        """The vendor's template for partnerships it recruits from now on."""
+        self.require_role(Role.EXECUTIVE, action="set the onboarding checklist")
+        if len(items) > MAX_CHECKLIST:
+            raise BadUserInput(f"At most {MAX_CHECKLIST} items", argument="items")
+        for i, item in enumerate(items):
+            if not _KEY.match(item.key):
+                raise BadUserInput(
+                    "An item key is lowercase letters, digits and _ (at most 40)",
+                    argument=f"items[{i}].key",
+                )
+            if not item.title.strip() or len(item.title) > 200:
+                raise BadUserInput("A title is 1 to 200 characters", argument=f"items[{i}].title")
+        if len({item.key for item in items}) != len(items):
+            raise BadUserInput("Item keys must be unique", argument="items")
+
+        async def work(tx: WriteTx) -> Done:
+            await tx.run(
+                CHECKLIST_REPLACED_QUERY,
+                {
+                    "companyId": self.viewer.company_id,
+                    "items": [
+                        {"key": i.key, "title": i.title, "required": i.required} for i in items
+                    ],
+                },
+            )
+            return Done(self.viewer.company_id, {"items": [i.key for i in items]})
+
+        return await self.execute("company.onboarding_checklist", work)
