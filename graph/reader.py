@@ -107,6 +107,21 @@ class CompanyQuery:
     filters: tuple[tuple[CompanyFilterField, str, Any], ...] = ()
 
 
+class AggregateReader:
+    """Base of one aggregate's reads (deals, products, ...), reached from ``GraphReader``
+    through a ``cached_property``: it shares the request's viewer, stats and paging."""
+
+    def __init__(self, parent: GraphReader) -> None:
+        self.parent = parent
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.parent.viewer
+
+    async def _read(self, query: LiteralString, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return await self.parent.db.read(query, params, self.parent.stats)
+
+
 class GraphReader:
     def __init__(
         self,
@@ -156,9 +171,11 @@ class GraphReader:
         """After a mutation: reload the viewer (its grants and managed partnerships may
         have changed) and forget every cached row, so what follows reads the new state."""
         self._use_viewer(await load_viewer(self.db, self.viewer.user_id, self.policy, self.stats))
-        for value in vars(self).values():
+        for name, value in list(vars(self).items()):
             if isinstance(value, DataLoader):
                 value.clear_all()
+            elif isinstance(value, AggregateReader):
+                del self.__dict__[name]  # a cached_property: made again on next use
         return self.viewer
 
     # -- arguments ---------------------------------------------------------

@@ -11,10 +11,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
-from schema.mutation import Mutation
+from schema.mutations.partnerships import PartnershipMutations
 from schema.query import Query
 from schema.types.company import Company
 from schema.types.contact import Contact
@@ -22,6 +23,10 @@ from schema.types.customer import Customer
 from schema.types.data_link import DataLink
 from schema.types.partnership import Partnership
 from schema.types.user import User
+
+# The roots are merged from one type per aggregate, so each area keeps its own module.
+QUERY_PARTS: tuple[type, ...] = (Query,)
+MUTATION_PARTS: tuple[type, ...] = (PartnershipMutations,)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -39,8 +44,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     if not introspection:
         extensions.append(DisableIntrospection)
     return GatewaySchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERY_PARTS),
+        mutation=merge_types("Mutation", MUTATION_PARTS),
         types=[Company, Customer, Partnership, DataLink, Contact, User],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
