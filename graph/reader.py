@@ -39,7 +39,12 @@ from graph.queries.customers import (
     filter_param,
     group_param,
 )
-from graph.queries.data_links import DATA_LINKS_BY_IDS_QUERY, DATA_LINKS_OF_PARTNERSHIPS_QUERY
+from graph.queries.data_links import (
+    DATA_LINKS_BY_IDS_QUERY,
+    DATA_LINKS_OF_COMPANY_QUERY,
+    DATA_LINKS_OF_PARTNERSHIPS_QUERY,
+    SHARING_POLICIES_OF_COMPANY_QUERY,
+)
 from graph.queries.partnerships import (
     ONBOARDING_ITEMS_QUERY,
     PARTNERSHIPS_BY_IDS_QUERY,
@@ -349,6 +354,25 @@ class GraphReader:
             (company_id, args, tier, status)
         )
         return result
+
+    async def data_links_of_viewer(
+        self, *, given: bool, received: bool, active: bool | None, args: PageArgs
+    ) -> Page[DataLinkRow]:
+        """Links the viewer's company gave and/or received (one root field: no loader)."""
+        ordering = f"dataLinks:{int(given)}{int(received)}{active}:ID:ASC"
+        params = self._paging_params(ordering, args)
+        params.update(
+            companyId=self.viewer.company_id, given=given, received=received, active=active
+        )
+        record = (await self._read(DATA_LINKS_OF_COMPANY_QUERY, params))[0]
+        return self._page(ordering, args, record["total"], record["page"], _data_link_row)
+
+    async def sharing_overrides(self) -> dict[str, list[str]]:
+        """The viewer's company's SharingPolicy overrides: tier → groups."""
+        rows = await self._read(
+            SHARING_POLICIES_OF_COMPANY_QUERY, {"companyId": self.viewer.company_id}
+        )
+        return {str(r["tier"]): list(r["groups"] or ()) for r in rows}
 
     async def data_links_of(self, partnership_id: str, args: PageArgs) -> Page[DataLinkRow]:
         result: Page[DataLinkRow] = await self._data_link_pages.load((partnership_id, args))

@@ -15,7 +15,9 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
+from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.partnerships import PartnershipMutations
+from schema.queries.data_sharing import DataSharingQueries
 from schema.query import Query
 from schema.types.company import Company
 from schema.types.contact import Contact
@@ -25,8 +27,14 @@ from schema.types.partnership import Partnership
 from schema.types.user import User
 
 # The roots are merged from one type per aggregate, so each area keeps its own module.
-QUERY_PARTS: tuple[type, ...] = (Query,)
-MUTATION_PARTS: tuple[type, ...] = (PartnershipMutations,)
+QUERY_PARTS: tuple[type, ...] = (
+    Query,
+    DataSharingQueries,
+)
+MUTATION_PARTS: tuple[type, ...] = (
+    PartnershipMutations,
+    DataSharingMutations,
+)
 
 
 class GatewaySchema(strawberry.Schema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
@@ -33,11 +34,17 @@ class GraphCommands:
     def partnerships(self) -> PartnershipCommands:
         return PartnershipCommands(*self._args)
 
+    @cached_property
+    def data_sharing(self) -> DataSharingCommands:
+        return DataSharingCommands(*self._args)
+
 
 __all__ = [
     "ChecklistItem",
     "CommandSet",
+    "DataSharingCommands",
     "Done",
+    "GrantInput",
     "GraphCommands",
     "Outcome",
     "PartnershipCommands",

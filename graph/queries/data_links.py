@@ -26,3 +26,32 @@ DATA_LINKS_OF_PARTNERSHIPS_QUERY: LiteralString = (
     "  WITH {id: l.id, k: l.id, props: l {.*}, owner: o.id, recipient: r.id,"
     " partnership: ps.id} AS row\n" + page_return() + "}\nRETURN p.key AS key, total, page"
 )
+
+# Links the viewer's company gave ($given) and/or received ($received); $active
+# keeps only those neither revoked nor expired (null: all).
+DATA_LINKS_OF_COMPANY_QUERY: LiteralString = (
+    """
+MATCH (c:Company {id: $companyId})
+CALL (c) {
+  MATCH (c)-[:GRANTS]->(l:DataLink) WHERE $given RETURN l
+  UNION
+  MATCH (c)<-[:TO]-(l:DataLink) WHERE $received RETURN l
+}
+WITH l
+WHERE $active IS NULL
+   OR $active = (l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime()))
+CALL (l) {
+"""
+    + _VISIBLE
+    + """  RETURN o, r, ps LIMIT 1
+}
+WITH l, o, r, ps ORDER BY l.id
+WITH {id: l.id, k: l.id, props: l {.*}, owner: o.id, recipient: r.id, partnership: ps.id} AS row
+"""
+    + page_return()
+)
+
+SHARING_POLICIES_OF_COMPANY_QUERY: LiteralString = """
+MATCH (:Company {id: $companyId})-[:HAS_POLICY]->(sp:SharingPolicy)
+RETURN sp.tier AS tier, sp.groups AS groups
+"""

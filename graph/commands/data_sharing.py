@@ -1,0 +1,267 @@
+"""Data sharing: grant and revoke DataLinks, and a company's SharingPolicy per tier.
+
+Nothing here is cached between requests: the viewer (with its grants) is read
+from the graph at the start of every request, so a grant or a revocation
+takes effect on the very next one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+from graph.commands._base import CommandSet, Done, Outcome
+from graph.driver import WriteTx
+from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
+from policy import SHAREABLE_GROUPS, Actor, FieldGroup, Role, Tier, may_share
+
+MAX_COVERED = 1000
+MAX_PURPOSE = 500
+
+SHARING_PARTNERSHIP_QUERY: LiteralString = """
+MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
+SET p._lock = true REMOVE p._lock
+RETURN p.status AS status, vendor.id AS vendor, partner.id AS partner
+"""
+
+OWNED_CUSTOMERS_QUERY: LiteralString = """
+MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: $owner})
+WHERE c.id IN $ids
+RETURN collect(c.id) AS owned
+"""
+
+GRANTED_LINK_QUERY: LiteralString = """
+MATCH (o:Company {id: $owner}), (r:Company {id: $recipient}), (p:Partnership {id: $partnershipId})
+CREATE (o)-[:GRANTS]->(l:DataLink {
+  id: $id, scope: $scope, allCustomers: $allCustomers, purpose: $purpose,
+  createdAt: datetime(), expiresAt: $expiresAt
+})-[:TO]->(r)
+CREATE (l)-[:UNDER]->(p)
+WITH l
+CALL (l) {
+  UNWIND $customerIds AS cid
+  MATCH (c:Customer {id: cid})
+  CREATE (l)-[:COVERS]->(c)
+  RETURN count(c) AS covered
+}
+RETURN l.id AS id, covered
+"""
+
+LINK_FOR_UPDATE_QUERY: LiteralString = """
+MATCH (o:Company)-[:GRANTS]->(l:DataLink {id: $id})-[:TO]->(r:Company)
+SET l._lock = true REMOVE l._lock
+WITH o, l, r
+OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership)
+RETURN o.id AS owner, r.id AS recipient, p.id AS partnership, l.revokedAt AS revokedAt
+"""
+
+REVOKED_LINK_QUERY: LiteralString = """
+MATCH (l:DataLink {id: $id}) SET l.revokedAt = datetime() RETURN l.id AS id
+"""
+
+# The override of one tier replaces the earlier one; the company node's lock
+# keeps two concurrent edits from creating two policies for one tier.
+SHARING_POLICY_SET_QUERY: LiteralString = """
+MATCH (c:Company {id: $companyId})
+SET c._lock = true REMOVE c._lock
+WITH c
+OPTIONAL MATCH (c)-[:HAS_POLICY]->(old:SharingPolicy {tier: $tier})
+WITH c, collect(old) AS olds
+CALL (c, olds) {
+  WITH c, olds WHERE size(olds) = 0
+  CREATE (c)-[:HAS_POLICY]->(:SharingPolicy {id: $newId, tier: $tier, groups: $groups})
+}
+FOREACH (sp IN olds | SET sp.groups = $groups)
+RETURN coalesce(head(olds).id, $newId) AS id
+"""
+
+SHARING_POLICY_CLEARED_QUERY: LiteralString = """
+MATCH (c:Company {id: $companyId})
+SET c._lock = true REMOVE c._lock
+WITH c
+OPTIONAL MATCH (c)-[:HAS_POLICY]->(sp:SharingPolicy {tier: $tier})
+DETACH DELETE sp
+RETURN count(*) AS n
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class GrantInput:
+    partnership_id: str
+    scope: Sequence[str]
+    customer_ids: Sequence[str] = field(default_factory=tuple)
+    all_customers: bool = False
+    purpose: str | None = None
+    expires_at: datetime | None = None
+    idempotency_key: str | None = None
+
+    def validate(self, now: datetime) -> None:
+        if not self.scope:
+            raise BadUserInput("'scope' needs at least one field group", argument="input.scope")
+        outside = [g for g in self.scope if FieldGroup(g) not in SHAREABLE_GROUPS]
+        if outside:
+            raise BadUserInput(f"{', '.join(outside)} can never be shared", argument="input.scope")
+        if self.all_customers == bool(self.customer_ids):
+            raise BadUserInput(
+                "Give either customerIds or allCustomers: true", argument="input.customerIds"
+            )
+        if len(self.customer_ids) > MAX_COVERED:
+            raise BadUserInput(
+                f"At most {MAX_COVERED} customers per link; use allCustomers",
+                argument="input.customerIds",
+            )
+        if self.purpose is not None and len(self.purpose) > MAX_PURPOSE:
+            raise BadUserInput(
+                f"'purpose' is at most {MAX_PURPOSE} characters", argument="input.purpose"
+            )
+        if self.expires_at is not None:
+            expires = self.expires_at
+            if expires.tzinfo is None:
+                raise BadUserInput("'expiresAt' needs a time zone", argument="input.expiresAt")
+            if expires <= now:
+                raise BadUserInput("'expiresAt' must be in the future", argument="input.expiresAt")
+
+
+class DataSharingCommands(CommandSet):
+    @property
+    def actor(self) -> Actor:
+        v = self.viewer
+        return Actor(v.user_id, v.company_id, v.role, v.managed)
+
+    async def grant(self, data: GrantInput) -> Outcome:
+        """A DataLink from the viewer's company to the other party of the partnership."""
+        data.validate(datetime.now(UTC))
+        owner = self.viewer.company_id
+        scope = [g.value for g in FieldGroup if g.value in set(data.scope)]
+        covered = sorted(set(data.customer_ids))
+
+        async def work(tx: WriteTx) -> Done:
+            row = await self._party_partnership(tx, data.partnership_id)
+            if not may_share(self.actor, data.partnership_id, owner):
+                raise ActionForbidden(
+                    "Only your EXECUTIVE or the MANAGER of this partnership may share data"
+                )
+            if row["status"] == "ENDED":
+                raise InvalidTransition(
+                    "An ended partnership carries no data links",
+                    current="ENDED",
+                    requested="grant",
+                )
+            if covered:
+                owned = set(
+                    (await tx.run(OWNED_CUSTOMERS_QUERY, {"owner": owner, "ids": covered}))[0][
+                        "owned"
+                    ]
+                )
+                # The same answer for a customer that does not exist and one
+                # another company owns: nothing here confirms existence.
+                for i, cid in enumerate(data.customer_ids):
+                    if cid not in owned:
+                        raise BadUserInput(
+                            "Not a customer of your company",
+                            argument=f"input.customerIds[{i}]",
+                        )
+            recipient = row["partner"] if row["vendor"] == owner else row["vendor"]
+            link_id = f"dl-{uuid.uuid4().hex[:16]}"
+            await tx.run(
+                GRANTED_LINK_QUERY,
+                {
+                    "id": link_id,
+                    "owner": owner,
+                    "recipient": recipient,
+                    "partnershipId": data.partnership_id,
+                    "scope": scope,
+                    "allCustomers": data.all_customers,
+                    "purpose": data.purpose,
+                    "expiresAt": data.expires_at,
+                    "customerIds": covered,
+                },
+            )
+            return Done(
+                link_id,
+                {
+                    "recipient": recipient,
+                    "scope": scope,
+                    "allCustomers": data.all_customers,
+                    "covers": len(covered),
+                },
+            )
+
+        return await self.execute(
+            "dataLink.grant",
+            work,
+            idempotency_key=data.idempotency_key,
+            fingerprint={
+                "partnership": data.partnership_id,
+                "scope": scope,
+                "customers": covered,
+                "all": data.all_customers,
+                "purpose": data.purpose,
+                "expiresAt": data.expires_at,
+            },
+        )
+
+    async def revoke(self, link_id: str) -> Outcome:
+        async def work(tx: WriteTx) -> Done:
+            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id})
+            company = self.viewer.company_id
+            if not rows or company not in (rows[0]["owner"], rows[0]["recipient"]):
+                raise NotFound("DataLink", argument="id")
+            row = rows[0]
+            if row["owner"] != company or not may_share(
+                self.actor, row["partnership"] or "", company
+            ):
+                raise ActionForbidden(
+                    "Only the owner's EXECUTIVE or the MANAGER of the partnership may revoke"
+                )
+            if row["revokedAt"] is not None:
+                raise InvalidTransition(
+                    "The link is already revoked", current="REVOKED", requested="revoke"
+                )
+            await tx.run(REVOKED_LINK_QUERY, {"id": link_id})
+            return Done(link_id, {"recipient": row["recipient"]})
+
+        return await self.execute("dataLink.revoke", work)
+
+    async def set_sharing_policy(self, tier: str, groups: Sequence[str] | None) -> Outcome:
+        """Override (or with ``None`` restore the default of) what one tier shares."""
+        self.require_role(Role.EXECUTIVE, action="edit the sharing policy")
+        Tier(tier)
+        chosen: list[str] | None = None
+        if groups is not None:
+            outside = [g for g in groups if FieldGroup(g) not in SHAREABLE_GROUPS]
+            if outside:
+                raise BadUserInput(f"{', '.join(outside)} can never be shared", argument="groups")
+            chosen = [g.value for g in FieldGroup if g.value in set(groups)]
+        company = self.viewer.company_id
+
+        async def work(tx: WriteTx) -> Done:
+            if chosen is None:
+                await tx.run(SHARING_POLICY_CLEARED_QUERY, {"companyId": company, "tier": tier})
+                return Done(company, {"tier": tier, "groups": None}, action="clear")
+            rows = await tx.run(
+                SHARING_POLICY_SET_QUERY,
+                {
+                    "companyId": company,
+                    "tier": tier,
+                    "groups": chosen,
+                    "newId": f"sp-{uuid.uuid4().hex[:16]}",
+                },
+            )
+            return Done(str(rows[0]["id"]), {"tier": tier, "groups": chosen})
+
+        return await self.execute("sharingPolicy.set", work)
+
+    async def _party_partnership(self, tx: WriteTx, partnership_id: str) -> dict[str, Any]:
+        rows = await tx.run(SHARING_PARTNERSHIP_QUERY, {"id": partnership_id})
+        company = self.viewer.company_id
+        if rows and company not in (rows[0]["vendor"], rows[0]["partner"]):
+            if {rows[0]["vendor"], rows[0]["partner"]} & self.viewer.high_partners:
+                raise ActionForbidden("Only the two parties share data under a partnership")
+            rows = []
+        if not rows:
+            raise NotFound("Partnership", argument="input.partnershipId")
+        return rows[0]

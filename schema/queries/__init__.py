@@ -1,0 +1,1 @@
+"""Query fields beyond the core contract, one module per aggregate; merged in ``schema.build``."""
