@@ -1,0 +1,154 @@
+"""Course and CourseCompletion: a vendor's training and its partners' certifications.
+
+A course is visible to its vendor and its ACTIVE partners. Counts of
+completions and certifications cover every company's users; a list of
+completions is only ever of the viewer's own company's users.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Self
+
+import strawberry
+
+from graph import CompletionRow, CourseRow, NotFound, Page
+from graph.values import as_datetime
+from policy import DEFAULT_PASSING_SCORE, is_certified
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.company import Company, require_company
+from schema.types.connections import page_info
+from schema.types.node import Node, PageInfo
+
+
+@strawberry.enum
+class CourseLevel(Enum):
+    BEGINNER = "BEGINNER"
+    INTERMEDIATE = "INTERMEDIATE"
+    ADVANCED = "ADVANCED"
+
+
+@strawberry.type
+class Course(Node):
+    id: strawberry.ID
+    title: str
+    level: CourseLevel | None
+    passing_score: int = strawberry.field(
+        description="A completion at or above this score certifies the user."
+    )
+    row: strawberry.Private[CourseRow]
+
+    @classmethod
+    def from_row(cls, row: CourseRow) -> Self:
+        p = row.props
+        level = p.get("level")
+        passing = p.get("passingScore")
+        return cls(
+            id=strawberry.ID(to_global_id("Course", row.id)),
+            title=p.get("title") or "",
+            level=CourseLevel(level) if level in CourseLevel.__members__ else None,
+            passing_score=DEFAULT_PASSING_SCORE if passing is None else int(passing),
+            row=row,
+        )
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> Company:
+        return await require_company(info, self.row.vendor)
+
+    @strawberry.field(description="Distinct users (of any company) who completed the course.")
+    async def completion_count(self, info: Info) -> int:
+        return (await info.context.reader.training.counts(self.row.id)).completions
+
+    @strawberry.field(description="Distinct users (of any company) certified on the course.")
+    async def certified_count(self, info: Info) -> int:
+        return (await info.context.reader.training.counts(self.row.id)).certified
+
+    @strawberry.field(description="The viewer's own completion of this course, if any.")
+    async def viewer_completion(self, info: Info) -> CourseCompletion | None:
+        row = await info.context.reader.training.viewer_completion(self.row.id)
+        return CourseCompletion.from_row(row) if row else None
+
+
+@strawberry.type(description="A user's best result on a course; retakes keep the best score.")
+class CourseCompletion:
+    course: Course
+    completed_at: datetime | None = strawberry.field(description="When the best score was reached.")
+    score: int | None
+    attempts: int
+    certified: bool
+
+    @classmethod
+    def from_row(cls, row: CompletionRow) -> Self:
+        passing = row.course.props.get("passingScore")
+        score = None if row.score is None else round(row.score)
+        return cls(
+            course=Course.from_row(row.course),
+            completed_at=as_datetime(row.at),
+            score=score,
+            attempts=row.attempts,
+            certified=is_certified(row.score, passing),
+        )
+
+
+@strawberry.type
+class CourseEdge:
+    node: Course
+    cursor: str
+
+
+@strawberry.type
+class CourseConnection:
+    edges: list[CourseEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class CourseCompletionEdge:
+    node: CourseCompletion
+    cursor: str
+
+
+@strawberry.type
+class CourseCompletionConnection:
+    edges: list[CourseCompletionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def course_connection(page: Page[CourseRow]) -> CourseConnection:
+    return CourseConnection(
+        edges=[
+            CourseEdge(node=Course.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )
+
+
+def completion_connection(page: Page[CompletionRow]) -> CourseCompletionConnection:
+    return CourseCompletionConnection(
+        edges=[
+            CourseCompletionEdge(node=CourseCompletion.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )
+
+
+async def load_course(info: Info, graph_id: str) -> Course | None:
+    row = await info.context.reader.training.course(graph_id)
+    return Course.from_row(row) if row else None
+
+
+async def require_course(info: Info, graph_id: str) -> Course:
+    """A course the viewer just created, read back through its authorization."""
+    await info.context.refresh()
+    course = await load_course(info, graph_id)
+    if course is None:
+        raise NotFound("Course", argument="id")
+    return course
