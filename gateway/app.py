@@ -18,7 +18,7 @@ from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
 from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
-from policy import load_policy
+from policy import default_pricing, load_policy
 from schema import build_schema, customer_graphql_fields
 
 log = logging.getLogger("prm.gateway")
@@ -40,6 +40,7 @@ def database_config(settings: Settings) -> DatabaseConfig:
 def build_state(settings: Settings) -> AppState:
     """Everything that can be checked without the database; a bad policy stops here."""
     policy = load_policy(settings.policy_file)
+    default_pricing()  # and so does a bad policy/defaults/pricing.toml
     schema = build_schema(introspection=settings.introspection)
     policy.check_customer_fields(customer_graphql_fields(schema))
     return AppState(

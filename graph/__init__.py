@@ -3,6 +3,7 @@
 Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
+from graph.courses_reader import CompletionRow, CourseCounts, CourseRow
 from graph.cursors import CursorCodec
 from graph.driver import Database, DatabaseConfig, QueryStats
 from graph.errors import (
@@ -19,6 +20,7 @@ from graph.errors import (
     Unauthenticated,
 )
 from graph.migrations import migrate
+from graph.products_reader import ProductRow, TierDiscountRow
 from graph.queries.companies import CompanyFilterField
 from graph.queries.customers import FilterField, FilterOp, OrderField
 from graph.reader import CompanyQuery, CustomerQuery, GraphReader, PageArgs
@@ -40,8 +42,11 @@ __all__ = [
     "CompanyFilterField",
     "CompanyQuery",
     "CompanyRow",
+    "CompletionRow",
     "Conflict",
     "ContactRow",
+    "CourseCounts",
+    "CourseRow",
     "CursorCodec",
     "CustomerQuery",
     "CustomerRow",
@@ -59,9 +64,11 @@ __all__ = [
     "Page",
     "PageArgs",
     "PartnershipRow",
+    "ProductRow",
     "QueryStats",
     "QueryTimeout",
     "ServiceUnavailable",
+    "TierDiscountRow",
     "Unauthenticated",
     "UserRow",
     "Viewer",

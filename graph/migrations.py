@@ -22,6 +22,7 @@ _CONSTRAINTS: tuple[LiteralString, ...] = tuple(
         ("mdf_request_id", "MdfRequest"),
         ("sharing_policy_id", "SharingPolicy"),
         ("audit_event_id", "AuditEvent"),
+        ("tier_discount_id", "TierDiscount"),
     )
 )
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, LiteralString, TypeVar
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -68,6 +68,10 @@ from policy import (
     partnership_access,
     sees_company_contacts,
 )
+
+if TYPE_CHECKING:
+    from graph.courses_reader import CourseReader
+    from graph.products_reader import ProductReader
 
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
@@ -182,6 +186,20 @@ class GraphReader:
             elif isinstance(value, AggregateReader):
                 del self.__dict__[name]  # a cached_property: made again on next use
         return self.viewer
+
+    @cached_property
+    def catalogue(self) -> ProductReader:
+        """Products and discount schedules (graph/products_reader.py)."""
+        from graph.products_reader import ProductReader
+
+        return ProductReader(self)
+
+    @cached_property
+    def training(self) -> CourseReader:
+        """Courses, completions, certification counts (graph/courses_reader.py)."""
+        from graph.courses_reader import CourseReader
+
+        return CourseReader(self)
 
     # -- arguments ---------------------------------------------------------
 

@@ -23,6 +23,17 @@ from policy._model import (
     Tier,
 )
 from policy._policy import Policy, PolicyError, load_policy
+from policy._pricing import (
+    MAX_DISCOUNT_PCT,
+    Pricing,
+    ProductTerms,
+    default_pricing,
+    load_pricing,
+    may_manage_catalogue,
+    may_set_discounts,
+    product_terms,
+    sees_vendor_offerings,
+)
 from policy._rules import (
     Grant,
     LinkFacts,
@@ -32,9 +43,18 @@ from policy._rules import (
     sees_company_contacts,
     sees_financials,
 )
+from policy._training import (
+    DEFAULT_PASSING_SCORE,
+    MAX_SCORE,
+    is_certified,
+    may_record_completion,
+)
 
 __all__ = [
     "ALL_CUSTOMER_GROUPS",
+    "DEFAULT_PASSING_SCORE",
+    "MAX_DISCOUNT_PCT",
+    "MAX_SCORE",
     "SHAREABLE_GROUPS",
     "TRANSITIONS",
     "Actor",
@@ -44,15 +64,25 @@ __all__ = [
     "PartnershipAccess",
     "Policy",
     "PolicyError",
+    "Pricing",
+    "ProductTerms",
     "Role",
     "Tier",
+    "default_pricing",
     "effective_grants",
+    "is_certified",
     "load_policy",
+    "load_pricing",
     "may_assign_manager",
     "may_change_tier",
+    "may_manage_catalogue",
+    "may_record_completion",
+    "may_set_discounts",
     "may_share",
     "may_transition",
     "partnership_access",
+    "product_terms",
     "sees_company_contacts",
     "sees_financials",
+    "sees_vendor_offerings",
 ]

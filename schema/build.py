@@ -15,9 +15,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
+from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.partnerships import PartnershipMutations
+from schema.mutations.products import ProductMutations
+from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.products import ProductQueries
 from schema.query import Query
 from schema.types.company import Company
 from schema.types.contact import Contact
@@ -30,10 +34,14 @@ from schema.types.user import User
 QUERY_PARTS: tuple[type, ...] = (
     Query,
     DataSharingQueries,
+    ProductQueries,
+    CourseQueries,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PartnershipMutations,
     DataSharingMutations,
+    ProductMutations,
+    CourseMutations,
 )
 
 

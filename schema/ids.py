@@ -8,6 +8,7 @@ import binascii
 from graph import BadUserInput
 
 NODE_TYPES = frozenset({"Company", "User", "Customer", "Partnership", "DataLink", "Contact"})
+NODE_TYPES = NODE_TYPES | {"Product", "Course"}
 
 
 def to_global_id(type_name: str, graph_id: str) -> str:

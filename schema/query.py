@@ -43,6 +43,14 @@ async def resolve_node(info: Info, type_name: str, graph_id: str) -> Node | None
     if type_name == "User":
         user = await reader.user(graph_id)
         return User.from_row(user) if user else None
+    if type_name == "Product":
+        from schema.types.product import load_product
+
+        return await load_product(info, graph_id)
+    if type_name == "Course":
+        from schema.types.course import load_course
+
+        return await load_course(info, graph_id)
     return None
 
 

@@ -10,8 +10,15 @@ from __future__ import annotations
 from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.catalogue import (
+    CatalogueCommands,
+    ProductChanges,
+    ProductInput,
+    TierDiscountInput,
+)
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
 from policy import Policy
@@ -38,15 +45,29 @@ class GraphCommands:
     def data_sharing(self) -> DataSharingCommands:
         return DataSharingCommands(*self._args)
 
+    @cached_property
+    def catalogue(self) -> CatalogueCommands:
+        return CatalogueCommands(*self._args)
+
+    @cached_property
+    def training(self) -> TrainingCommands:
+        return TrainingCommands(*self._args)
+
 
 __all__ = [
+    "CatalogueCommands",
     "ChecklistItem",
     "CommandSet",
+    "CourseInput",
     "DataSharingCommands",
     "Done",
     "GrantInput",
     "GraphCommands",
     "Outcome",
     "PartnershipCommands",
+    "ProductChanges",
+    "ProductInput",
     "RecruitInput",
+    "TierDiscountInput",
+    "TrainingCommands",
 ]

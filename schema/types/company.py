@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import CompanyRow, Page
+from graph import CompanyRow, Forbidden, Page
+from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.selection import selects
@@ -21,6 +22,10 @@ from schema.types.connections import (
 from schema.types.enums import CollaborationTier, PartnershipStatus
 from schema.types.filters import CustomerFilter, CustomerOrder, customer_query
 from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.course import CourseConnection
+    from schema.types.product import DiscountSchedule, ProductConnection
 
 
 @strawberry.type
@@ -96,6 +101,52 @@ class Company(Node):
         reader = info.context.reader
         page = await reader.contacts_of_company(self.graph_id, reader.page_args(first, after))
         return contact_connection(page)
+
+    @strawberry.field(
+        description=(
+            "Products this company sells, priced for the viewer; only to the company itself "
+            "and its ACTIVE partners (empty for anyone else)."
+        )
+    )
+    async def products(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[ProductConnection, strawberry.lazy("schema.types.product")]:
+        from schema.types.product import product_connection
+
+        reader = info.context.reader
+        args = reader.page_args(first, after)
+        return product_connection(await reader.catalogue.products_of(self.graph_id, args))
+
+    @strawberry.field(
+        description=(
+            "This company's discount per partner tier: the company's own users only "
+            "(null and FORBIDDEN for anyone else)."
+        )
+    )
+    async def discount_schedule(
+        self, info: Info
+    ) -> Annotated[DiscountSchedule, strawberry.lazy("schema.types.product")] | None:
+        from schema.types.product import discount_schedule
+
+        rows = await info.context.reader.catalogue.discount_schedule(self.graph_id)
+        if rows is None:
+            raise Forbidden(FieldGroup.INTERNAL.value)
+        return discount_schedule(rows)
+
+    @strawberry.field(
+        description=(
+            "Courses this company offers; only to the company itself and its ACTIVE partners "
+            "(empty for anyone else)."
+        )
+    )
+    async def courses(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[CourseConnection, strawberry.lazy("schema.types.course")]:
+        from schema.types.course import course_connection
+
+        reader = info.context.reader
+        args = reader.page_args(first, after)
+        return course_connection(await reader.training.courses_of(self.graph_id, args))
 
 
 def company_connection(page: Page[CompanyRow]) -> CompanyConnection:

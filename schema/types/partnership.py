@@ -133,6 +133,17 @@ class Partnership(Node):
             for i in items
         ]
 
+    @strawberry.field(
+        description=(
+            "Distinct users of the partner certified on the vendor's courses; "
+            "the two parties only (null and FORBIDDEN for anyone else)."
+        )
+    )
+    async def certified_users(self, info: Info) -> int | None:
+        if not self.row.access.party:
+            raise Forbidden(FieldGroup.PARTY.value)
+        return await info.context.reader.training.certified_users(self.row.id)
+
     @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
     async def data_links(
         self, info: Info, first: int | None = None, after: str | None = None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
 from graph import UserRow
 from schema.context import Info
-from schema.ids import to_global_id
+from schema.ids import from_global_id, to_global_id
 from schema.types.company import Company, require_company
 from schema.types.enums import Role
 from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.course import CourseCompletionConnection
 
 
 @strawberry.type
@@ -36,6 +39,22 @@ class User(Node):
     @strawberry.field
     async def company(self, info: Info) -> Company:
         return await require_company(info, self.company_id)
+
+    @strawberry.field(
+        description="Courses this user completed (users are visible to their own company only)."
+    )
+    async def completions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[CourseCompletionConnection, strawberry.lazy("schema.types.course")]:
+        from schema.types.course import completion_connection
+
+        reader = info.context.reader
+        args = reader.page_args(first, after)
+        return completion_connection(await reader.training.completions_of(self.id_in_graph, args))
+
+    @property
+    def id_in_graph(self) -> str:
+        return from_global_id(self.id)[1]
 
 
 @strawberry.type
