@@ -17,6 +17,7 @@ from gateway.limits import Limits
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
+from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
 from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
 from policy import default_pricing, load_policy
 from schema import build_schema, customer_graphql_fields
@@ -78,7 +79,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Serve anyway: /readyz says false, requests get 503, and the
             # migration runs again on the first readiness check that succeeds.
             log.warning("Neo4j unreachable at start-up; migrations deferred")
+        sweeper = start_deal_sweeper(state.db, state.settings.deal_sweep_seconds)
         yield
+        await stop_deal_sweeper(sweeper)
         await state.db.close()
 
     async def healthz(request: Request) -> Response:

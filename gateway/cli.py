@@ -50,6 +50,20 @@ async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> 
     return 0
 
 
+async def _sweep_deals(settings: Settings) -> int:
+    from gateway.app import database_config
+    from graph import Database
+    from graph.commands import sweep_expired_deals
+
+    db = Database(database_config(settings))
+    try:
+        expired = await sweep_expired_deals(db)
+    finally:
+        await db.close()
+    print(f"deal registrations expired: {expired}")
+    return 0
+
+
 DEMO_USERS = (
     ("us-000001", "EXECUTIVE"),
     ("us-000002", "MANAGER"),
@@ -87,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("user_id")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
     sub.add_parser("demo-tokens", help="print tokens for the demo users of each role")
+    sub.add_parser("sweep-deals", help="persist EXPIRED on deal registrations past expiry")
     sub.add_parser("schema", help="print the GraphQL SDL")
     neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
     neo4j.add_argument("action", choices=["up", "down", "status"])
@@ -123,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(mint_token(settings, args.user_id, args.ttl))
         return 0
+    if args.command == "sweep-deals":
+        return asyncio.run(_sweep_deals(settings))
     if args.command == "demo-tokens":
         return _demo_tokens(settings)
     parser.error(f"unknown command {args.command}")

@@ -114,7 +114,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             reader=reader,
             policy=s.policy,
             request_id=request.state.request_id,
-            commands=GraphCommands(s.db, viewer, s.policy, request.state.stats),
+            commands=GraphCommands(
+                s.db,
+                viewer,
+                s.policy,
+                request.state.stats,
+                deal_protection_days=s.settings.deal_protection_days,
+            ),
             request=request,
             response=response,
         )

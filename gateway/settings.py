@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from gateway.limits import Limits
+from policy import DEFAULT_PROTECTION_DAYS
 from policy._policy import DEFAULT_POLICY_FILE
 
 DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
@@ -59,6 +60,11 @@ class Settings:
     rate_limit_burst: int = 100
     expose_stats: bool = True
     log_level: str = "INFO"
+    #: How long an open deal registration protects its registrant (PRM_DEAL_PROTECTION_DAYS).
+    deal_protection_days: int = DEFAULT_PROTECTION_DAYS
+    #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
+    #: (reads expire deals lazily anyway; `prm sweep-deals` does it from cron).
+    deal_sweep_seconds: float = 0.0
 
     @property
     def jwt_algorithms(self) -> list[str]:
@@ -141,9 +147,15 @@ class Settings:
             rate_limit_burst=int(number("PRM_RATE_LIMIT_BURST", 100)),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
+            deal_protection_days=int(number("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS)),
+            deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
         )
         if not settings.cursor_secret:
             raise SettingsError("PRM_CURSOR_SECRET is required")
         if not 0 < settings.default_first <= settings.max_first:
             raise SettingsError("need 0 < PRM_DEFAULT_FIRST <= PRM_MAX_FIRST")
+        if not 0 < settings.deal_protection_days <= 3650:
+            raise SettingsError("PRM_DEAL_PROTECTION_DAYS must be between 1 and 3650")
+        if settings.deal_sweep_seconds < 0:
+            raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

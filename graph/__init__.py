@@ -5,6 +5,7 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 
 from graph.courses_reader import CompletionRow, CourseCounts, CourseRow
 from graph.cursors import CursorCodec
+from graph.deals_reader import OpportunityRow
 from graph.driver import Database, DatabaseConfig, QueryStats
 from graph.errors import (
     ActionForbidden,
@@ -60,6 +61,7 @@ __all__ = [
     "GraphReader",
     "InvalidTransition",
     "NotFound",
+    "OpportunityRow",
     "OrderField",
     "Page",
     "PageArgs",

@@ -71,6 +71,7 @@ from policy import (
 
 if TYPE_CHECKING:
     from graph.courses_reader import CourseReader
+    from graph.deals_reader import DealReader
     from graph.products_reader import ProductReader
 
 R = TypeVar("R")
@@ -200,6 +201,13 @@ class GraphReader:
         from graph.courses_reader import CourseReader
 
         return CourseReader(self)
+
+    @cached_property
+    def deals(self) -> DealReader:
+        """Registered deals (graph/deals_reader.py)."""
+        from graph.deals_reader import DealReader
+
+        return DealReader(self)
 
     # -- arguments ---------------------------------------------------------
 

@@ -15,6 +15,18 @@ from policy._actions import (
     may_share,
     may_transition,
 )
+from policy._deals import (
+    CONFLICT_REASON,
+    DEAL_TRANSITIONS,
+    DEFAULT_PROTECTION_DAYS,
+    OPEN_DEAL_STATUSES,
+    account_key,
+    effective_deal_status,
+    may_close_deal,
+    may_decide_deal,
+    may_register_deal,
+    sees_deal,
+)
 from policy._model import (
     ALL_CUSTOMER_GROUPS,
     SHAREABLE_GROUPS,
@@ -52,6 +64,10 @@ from policy._training import (
 
 __all__ = [
     "ALL_CUSTOMER_GROUPS",
+    "CONFLICT_REASON",
+    "DEAL_TRANSITIONS",
+    "DEFAULT_PROTECTION_DAYS",
+    "OPEN_DEAL_STATUSES",
     "DEFAULT_PASSING_SCORE",
     "MAX_DISCOUNT_PCT",
     "MAX_SCORE",
@@ -68,6 +84,12 @@ __all__ = [
     "ProductTerms",
     "Role",
     "Tier",
+    "account_key",
+    "effective_deal_status",
+    "may_close_deal",
+    "may_decide_deal",
+    "may_register_deal",
+    "sees_deal",
     "default_pricing",
     "effective_grants",
     "is_certified",

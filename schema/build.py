@@ -17,10 +17,12 @@ from strawberry.types import ExecutionContext
 from schema.errors import ErrorCodes
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
+from schema.mutations.deals import DealMutations
 from schema.mutations.partnerships import PartnershipMutations
 from schema.mutations.products import ProductMutations
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.opportunities import OpportunityQueries
 from schema.queries.products import ProductQueries
 from schema.query import Query
 from schema.types.company import Company
@@ -34,12 +36,14 @@ from schema.types.user import User
 QUERY_PARTS: tuple[type, ...] = (
     Query,
     DataSharingQueries,
+    OpportunityQueries,
     ProductQueries,
     CourseQueries,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PartnershipMutations,
     DataSharingMutations,
+    DealMutations,
     ProductMutations,
     CourseMutations,
 )

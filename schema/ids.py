@@ -8,6 +8,8 @@ import binascii
 from graph import BadUserInput
 
 NODE_TYPES = frozenset({"Company", "User", "Customer", "Partnership", "DataLink", "Contact"})
+#: Node types added by an aggregate beyond the core contract.
+NODE_TYPES = NODE_TYPES | {"Opportunity"}
 NODE_TYPES = NODE_TYPES | {"Product", "Course"}
 
 

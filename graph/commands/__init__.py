@@ -17,18 +17,28 @@ from graph.commands.catalogue import (
     TierDiscountInput,
 )
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
+from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
 from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
 from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
-from policy import Policy
+from policy import DEFAULT_PROTECTION_DAYS, Policy
 
 
 class GraphCommands:
     """Per-request entry point of every mutation; each aggregate's commands made on first use."""
 
-    def __init__(self, db: Database, viewer: Viewer, policy: Policy, stats: QueryStats) -> None:
+    def __init__(
+        self,
+        db: Database,
+        viewer: Viewer,
+        policy: Policy,
+        stats: QueryStats,
+        *,
+        deal_protection_days: int = DEFAULT_PROTECTION_DAYS,
+    ) -> None:
         self._args = (db, viewer, policy, stats)
+        self._deal_protection_days = deal_protection_days
 
     def use_viewer(self, viewer: Viewer) -> None:
         """The viewer as reloaded after an earlier mutation of the same request."""
@@ -46,6 +56,10 @@ class GraphCommands:
         return DataSharingCommands(*self._args)
 
     @cached_property
+    def deals(self) -> DealCommands:
+        return DealCommands(*self._args, protection_days=self._deal_protection_days)
+
+    @cached_property
     def catalogue(self) -> CatalogueCommands:
         return CatalogueCommands(*self._args)
 
@@ -60,6 +74,8 @@ __all__ = [
     "CommandSet",
     "CourseInput",
     "DataSharingCommands",
+    "DealCommands",
+    "DealInput",
     "Done",
     "GrantInput",
     "GraphCommands",
@@ -68,6 +84,7 @@ __all__ = [
     "ProductChanges",
     "ProductInput",
     "RecruitInput",
+    "sweep_expired_deals",
     "TierDiscountInput",
     "TrainingCommands",
 ]

@@ -198,3 +198,36 @@ class Builder:
     def completion(self, user: str, course: str, score: int, at: datetime = PAST) -> None:
         """``user`` COMPLETED ``course`` with ``score``."""
         self.data.completions.append({"user": user, "course": course, "at": at, "score": score})
+
+    def opportunity(
+        self,
+        partnership: str,
+        customer: str,
+        user: str,
+        status: str = "SUBMITTED",
+        expires_at: datetime | None = FUTURE,
+        **props: Any,
+    ) -> str:
+        """A deal registered by the partner side of ``partnership`` (by ``user``)."""
+        oid = self._id("op")
+        p = next(row for row in self.data.partnerships if row["id"] == partnership)
+        self.data.opportunities.append(
+            {
+                "id": oid,
+                "title": f"Deal {oid}",
+                "amount": 1000.0,
+                "currency": p["currency"],
+                "stage": "QUALIFICATION",
+                "status": status,
+                "registeredAt": PAST,
+                "expiresAt": expires_at,
+                "closedAt": None,
+                "company": p["partner"],
+                "customer": customer,
+                "user": user,
+                "partnership": partnership,
+                "product": None,
+                **props,
+            }
+        )
+        return oid

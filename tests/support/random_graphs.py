@@ -72,3 +72,27 @@ def partner_graphs(draw: st.DrawFn) -> Builder:
             groups = draw(st.lists(st.sampled_from((*GROUPS, "INTERNAL")), unique=True))
             b.sharing_policy(company, draw(st.sampled_from(TIERS)), tuple(groups))
     return b
+
+
+DEAL_STATUSES = ("SUBMITTED", "APPROVED", "REJECTED", "WON", "LOST", "EXPIRED")
+
+
+@st.composite
+def deal_graphs(draw: st.DrawFn) -> Builder:
+    """A random partner graph with deals registered by partners under its partnerships."""
+    b = draw(partner_graphs())
+    for partnership in list(b.data.partnerships):
+        partner = partnership["partner"]
+        owned = [c["id"] for c in b.data.customers if c["owner"] == partner]
+        users = [u["id"] for u in b.data.users if u["company"] == partner]
+        if not owned:
+            continue
+        for _ in range(draw(st.integers(0, 3))):
+            b.opportunity(
+                partnership["id"],
+                draw(st.sampled_from(owned)),
+                draw(st.sampled_from(users)),
+                status=draw(st.sampled_from(DEAL_STATUSES)),
+                expires_at=draw(st.sampled_from([None, PAST, FUTURE, FUTURE])),
+            )
+    return b

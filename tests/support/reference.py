@@ -119,3 +119,33 @@ class Reference:
             p["status"] == "ACTIVE" and {p["vendor"], p["partner"]} == {viewer, company}
             for p in self.data.partnerships
         )
+
+    # -- opportunities (authorization.md "Opportunities") --------------------
+
+    def opportunities(self, user_id: str) -> set[str]:
+        """The deals the user sees: its company registered them or is the vendor; then a
+        REP the deals they registered, a MANAGER those under partnerships they manage,
+        an EXECUTIVE or ANALYST all."""
+        user = self.users[user_id]
+        company = user["company"]
+        role = user["role"]
+        seen: set[str] = set()
+        for deal in self.data.opportunities:
+            partnership = self.partnerships[deal["partnership"]]
+            if company not in (deal["company"], partnership["vendor"]):
+                continue
+            if (
+                role in ("EXECUTIVE", "ANALYST")
+                or (role == "MANAGER" and user_id in partnership.get("managers", []))
+                or (role == "REP" and deal["user"] == user_id)
+            ):
+                seen.add(deal["id"])
+        return seen
+
+    def deal_status(self, deal_id: str) -> str:
+        """An open deal (SUBMITTED, APPROVED) past its expiry is EXPIRED."""
+        deal = next(d for d in self.data.opportunities if d["id"] == deal_id)
+        expires = deal.get("expiresAt")
+        if deal["status"] in ("SUBMITTED", "APPROVED") and expires and expires <= self.now:
+            return "EXPIRED"
+        return str(deal["status"])

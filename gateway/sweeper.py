@@ -1,0 +1,45 @@
+"""The optional periodic deal sweep of a running gateway (PRM_DEAL_SWEEP_SECONDS > 0).
+
+Reads already report an open deal past its expiry as EXPIRED; the sweep writes
+it down with a ``deal.expire`` AuditEvent, so the graph and the audit trail
+agree. Running it in several workers or hosts is safe: a deal is expired once
+(see ``graph.queries.opportunities.EXPIRED_DEALS_SWEPT_QUERY``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from graph import Database, GatewayError
+from graph.commands import sweep_expired_deals
+
+log = logging.getLogger("prm.gateway")
+
+
+async def _every(db: Database, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            expired = await sweep_expired_deals(db)
+        except GatewayError as exc:  # the database is away: try again next time
+            log.warning("deal sweep failed: %s", exc.message)
+            continue
+        if expired:
+            log.info("deal sweep: %d registrations expired", expired)
+
+
+def start_deal_sweeper(db: Database, seconds: float) -> asyncio.Task[None] | None:
+    """A background task sweeping every ``seconds``; none when ``seconds`` is 0."""
+    if seconds <= 0:
+        return None
+    return asyncio.create_task(_every(db, seconds), name="prm-deal-sweep")
+
+
+async def stop_deal_sweeper(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

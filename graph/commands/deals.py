@@ -1,0 +1,335 @@
+"""Deal registration: a partner registers an opportunity with its vendor, the vendor
+approves or rejects it, the partner marks it WON or LOST, and the sweep expires it.
+
+Conflict rule: while an open (SUBMITTED or APPROVED, not expired) registration
+with the same vendor holds the same account (``policy.account_key``: the
+customer's normalized domain), a new registration is stored as REJECTED with
+reason CONFLICT. The vendor company's lock serializes registrations with one
+vendor, so of two racing registrations exactly one is open.
+
+A registration stored as SUBMITTED for a customer the registering company owns
+creates a DataLink from the partner to the vendor, under the partnership,
+scope IDENTITY and PROFILE, covering that customer, until the deal's
+protection ends. It is an ordinary DataLink: the owner's tier policy still
+intersects its scope (at LOW tier it grants nothing), the owner may revoke it,
+and rejecting or losing the deal revokes it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.commands._base import CommandSet, Done, Outcome
+from graph.driver import Database, QueryStats, WriteTx
+from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
+from graph.queries.customers import CandidateScope, customers_query
+from graph.queries.opportunities import (
+    CUSTOMER_DOMAIN_QUERY,
+    DEAL_FOR_UPDATE_QUERY,
+    DEAL_LINK_GRANTED_QUERY,
+    DEAL_STATUS_CHANGED_QUERY,
+    EXPIRED_DEALS_SWEPT_QUERY,
+    OPEN_DEALS_WITH_VENDOR_QUERY,
+    REGISTERED_DEAL_QUERY,
+    REGISTRATION_FACTS_QUERY,
+)
+from graph.viewer import Viewer
+from policy import (
+    ALL_CUSTOMER_GROUPS,
+    CONFLICT_REASON,
+    DEAL_TRANSITIONS,
+    DEFAULT_PROTECTION_DAYS,
+    Actor,
+    Policy,
+    account_key,
+    may_close_deal,
+    may_decide_deal,
+    may_register_deal,
+    sees_deal,
+)
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_TITLE = 200
+MAX_REASON = 500
+MAX_AMOUNT = 1e12
+#: Who the sweep acts as in the audit trail.
+SWEEP_ACTOR = "system:deal-sweep"
+
+
+@dataclass(frozen=True, slots=True)
+class DealInput:
+    partnership_id: str
+    customer_id: str
+    title: str
+    amount: float
+    currency: str | None = None
+    product_id: str | None = None
+    expected_close_at: datetime | None = None
+    idempotency_key: str | None = None
+
+    def validate(self, now: datetime) -> None:
+        if not self.title.strip() or len(self.title) > MAX_TITLE:
+            raise BadUserInput(f"A title is 1 to {MAX_TITLE} characters", argument="input.title")
+        if not math.isfinite(self.amount) or not 0 <= self.amount <= MAX_AMOUNT:
+            raise BadUserInput(
+                f"'amount' must be between 0 and {MAX_AMOUNT:g}", argument="input.amount"
+            )
+        if self.currency is not None and not _CURRENCY.match(self.currency):
+            raise BadUserInput(
+                "'currency' must be an ISO 4217 code such as USD", argument="input.currency"
+            )
+        close = self.expected_close_at
+        if close is not None:
+            if close.tzinfo is None:
+                raise BadUserInput(
+                    "'expectedCloseAt' needs a time zone", argument="input.expectedCloseAt"
+                )
+            if close <= now:
+                raise BadUserInput(
+                    "'expectedCloseAt' must be in the future", argument="input.expectedCloseAt"
+                )
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {
+            "partnership": self.partnership_id,
+            "customer": self.customer_id,
+            "title": self.title,
+            "amount": self.amount,
+            "currency": self.currency,
+            "product": self.product_id,
+            "expectedCloseAt": self.expected_close_at,
+        }
+
+
+class DealCommands(CommandSet):
+    def __init__(
+        self,
+        db: Database,
+        viewer: Viewer,
+        policy: Policy,
+        stats: QueryStats,
+        *,
+        protection_days: int = DEFAULT_PROTECTION_DAYS,
+    ) -> None:
+        super().__init__(db, viewer, policy, stats)
+        self.protection_days = protection_days
+
+    @property
+    def actor(self) -> Actor:
+        v = self.viewer
+        return Actor(v.user_id, v.company_id, v.role, v.managed)
+
+    async def register(self, data: DealInput) -> Outcome:
+        """SUBMITTED, or REJECTED with reason CONFLICT when the account is held."""
+        data.validate(datetime.now(UTC))
+        viewer = self.viewer
+
+        async def work(tx: WriteTx) -> Done:
+            rows = await tx.run(
+                REGISTRATION_FACTS_QUERY, {"id": data.partnership_id, "productId": data.product_id}
+            )
+            if not rows or viewer.company_id not in (rows[0]["vendor"], rows[0]["partner"]):
+                raise NotFound("Partnership", argument="input.partnershipId")
+            facts = rows[0]
+            if viewer.company_id != facts["partner"]:
+                raise ActionForbidden("Only the partner side of a partnership registers deals")
+            if not may_register_deal(self.actor, data.partnership_id, facts["partner"]):
+                raise ActionForbidden(
+                    "Only the partner's REP, EXECUTIVE or the MANAGER of this partnership "
+                    "may register a deal"
+                )
+            if facts["status"] != "ACTIVE":
+                raise InvalidTransition(
+                    "Deals are registered under an ACTIVE partnership only",
+                    current=facts["status"],
+                    requested="SUBMITTED",
+                )
+            if data.product_id is not None and not facts["sellsProduct"]:
+                raise NotFound("Product of this vendor", argument="input.productId")
+            owner = await self._visible_customer_owner(tx, data.customer_id)
+            if owner is None:
+                raise NotFound("Customer", argument="input.customerId")
+            domain = (await tx.run(CUSTOMER_DOMAIN_QUERY, {"id": data.customer_id}))[0]["domain"]
+            account = account_key(data.customer_id, domain)
+            open_deals = await tx.run(OPEN_DEALS_WITH_VENDOR_QUERY, {"vendor": facts["vendor"]})
+            held = any(account_key(d["customer"], d["domain"]) == account for d in open_deals)
+            status = "REJECTED" if held else "SUBMITTED"
+            deal_id = f"op-{uuid.uuid4().hex[:16]}"
+            await tx.run(
+                REGISTERED_DEAL_QUERY,
+                {
+                    "id": deal_id,
+                    "registrant": viewer.company_id,
+                    "partnershipId": data.partnership_id,
+                    "customerId": data.customer_id,
+                    "userId": viewer.user_id,
+                    "title": data.title.strip(),
+                    "amount": float(data.amount),
+                    "currency": data.currency or facts["currency"],
+                    "productId": data.product_id,
+                    "expectedCloseAt": data.expected_close_at,
+                    "status": status,
+                    "rejectionReason": CONFLICT_REASON if held else None,
+                    "days": self.protection_days,
+                },
+            )
+            detail: dict[str, Any] = {
+                "partnership": data.partnership_id,
+                "customer": data.customer_id,
+                "vendor": facts["vendor"],
+                "status": status,
+            }
+            if held:
+                detail["reason"] = CONFLICT_REASON
+                return Done(deal_id, detail, action="rejected")
+            if owner == viewer.company_id:
+                detail["dataLink"] = await self._grant_link(tx, deal_id, data)
+            return Done(deal_id, detail)
+
+        return await self.execute(
+            "deal.register",
+            work,
+            idempotency_key=data.idempotency_key,
+            fingerprint=data.fingerprint(),
+        )
+
+    async def _visible_customer_owner(self, tx: WriteTx, customer_id: str) -> str | None:
+        """The owner of a customer the viewer's company sees (the customers row rule)."""
+        grants: dict[str, list[dict[str, Any]]] = {}
+        for grant in self.viewer.grants:
+            grants.setdefault(grant.owner, []).append(
+                {
+                    "link": grant.link,
+                    "owner": grant.owner,
+                    "groups": sorted(g.value for g in grant.groups),
+                    "all": grant.all_customers,
+                }
+            )
+        records = await tx.run(
+            customers_query(CandidateScope.IDS, count=False),
+            {
+                "parents": [{"key": customer_id}],
+                "companyId": self.viewer.company_id,
+                "ownerGroups": sorted(g.value for g in ALL_CUSTOMER_GROUPS),
+                "grantsByOwner": grants,
+                "afterK": None,
+                "afterId": None,
+                "limit": 1,
+            },
+        )
+        for record in records:
+            for row in record["page"]:
+                return str(row["owner"])
+        return None
+
+    async def _grant_link(self, tx: WriteTx, deal_id: str, data: DealInput) -> str:
+        link_id = f"dl-{uuid.uuid4().hex[:16]}"
+        await tx.run(
+            DEAL_LINK_GRANTED_QUERY,
+            {
+                "id": deal_id,
+                "registrant": self.viewer.company_id,
+                "linkId": link_id,
+                "purpose": f"Deal registration {deal_id}: {data.title.strip()}",
+                "auditId": f"au-{uuid.uuid4().hex}",
+                "actorId": self.viewer.user_id,
+                "detail": json.dumps(
+                    {"opportunity": deal_id, "scope": ["IDENTITY", "PROFILE"], "automatic": True},
+                    sort_keys=True,
+                ),
+            },
+        )
+        return link_id
+
+    async def _for_update(self, tx: WriteTx, deal_id: str) -> dict[str, Any]:
+        """The deal's facts under a write lock; a deal the viewer cannot see does not exist."""
+        rows = await tx.run(DEAL_FOR_UPDATE_QUERY, {"id": deal_id})
+        v = self.viewer
+        if not rows or not sees_deal(
+            viewer_company=v.company_id,
+            role=v.role,
+            user_id=v.user_id,
+            managed=v.managed,
+            registrant=rows[0]["registrant"],
+            vendor=rows[0]["vendor"],
+            partnership_id=rows[0]["partnership"],
+            registered_by=rows[0]["registeredBy"],
+        ):
+            raise NotFound("Opportunity", argument="id")
+        return rows[0]
+
+    async def _move(
+        self, deal_id: str, to: str, action: str, *, reason: str | None = None
+    ) -> Outcome:
+        async def work(tx: WriteTx) -> Done:
+            row = await self._for_update(tx, deal_id)
+            actor = self.actor
+            if to in ("APPROVED", "REJECTED"):
+                if not may_decide_deal(actor, row["partnership"], row["vendor"]):
+                    raise ActionForbidden(
+                        "Only the vendor's EXECUTIVE or the MANAGER of this partnership "
+                        "may approve or reject a deal"
+                    )
+            elif not may_close_deal(
+                actor, row["partnership"], row["registrant"], row["registeredBy"]
+            ):
+                raise ActionForbidden(
+                    "Only the registering REP, the partner's EXECUTIVE or the MANAGER of this "
+                    "partnership may mark a deal WON or LOST"
+                )
+            current = row["status"]
+            if to not in DEAL_TRANSITIONS.get(current, frozenset()):
+                raise InvalidTransition(
+                    f"A deal cannot go from {current} to {to}", current=current, requested=to
+                )
+            revoke = to in ("REJECTED", "LOST")
+            await tx.run(
+                DEAL_STATUS_CHANGED_QUERY,
+                {
+                    "id": deal_id,
+                    "to": to,
+                    "reason": reason,
+                    "revoke": revoke,
+                    "actorId": self.viewer.user_id,
+                    "companyId": self.viewer.company_id,
+                    "detail": json.dumps({"opportunity": deal_id, "status": to}, sort_keys=True),
+                },
+            )
+            detail: dict[str, Any] = {"from": current, "to": to}
+            if reason is not None:
+                detail["reason"] = reason
+            return Done(deal_id, detail)
+
+        return await self.execute(action, work)
+
+    async def approve(self, deal_id: str) -> Outcome:
+        return await self._move(deal_id, "APPROVED", "deal.approve")
+
+    async def reject(self, deal_id: str, reason: str) -> Outcome:
+        if not reason.strip() or len(reason) > MAX_REASON:
+            raise BadUserInput(f"A reason is 1 to {MAX_REASON} characters", argument="reason")
+        return await self._move(deal_id, "REJECTED", "deal.reject", reason=reason.strip())
+
+    async def mark_won(self, deal_id: str) -> Outcome:
+        return await self._move(deal_id, "WON", "deal.won")
+
+    async def mark_lost(self, deal_id: str) -> Outcome:
+        return await self._move(deal_id, "LOST", "deal.lost")
+
+
+async def sweep_expired_deals(db: Database, *, batch: int = 500) -> int:
+    """Persist EXPIRED on every open deal past its expiry, with a ``deal.expire``
+    AuditEvent each; returns how many it expired. Batches keep transactions small."""
+    total = 0
+    while True:
+        rows = await db.write(EXPIRED_DEALS_SWEPT_QUERY, {"limit": batch, "actorId": SWEEP_ACTOR})
+        expired = int(rows[0]["expired"]) if rows else 0
+        total += expired
+        if expired < batch:
+            return total

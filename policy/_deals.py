@@ -1,0 +1,91 @@
+"""Deal registration (Opportunity): who registers, decides and closes, who reads, and
+what a registration's state allows. Pure functions over facts read in the transaction.
+
+authorization.md "Opportunities": a deal is visible to the registering partner
+company and to the vendor of the partnership, never to any other company.
+Inside a company a REP sees the deals they registered, a MANAGER the deals
+under partnerships they manage, an EXECUTIVE and an ANALYST all of the
+company's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from policy._actions import Actor
+from policy._model import Role
+
+#: How long an open registration protects its registrant, unless configured.
+DEFAULT_PROTECTION_DAYS = 90
+
+#: Registrations that hold the account for their registrant (until they expire).
+OPEN_DEAL_STATUSES: frozenset[str] = frozenset({"SUBMITTED", "APPROVED"})
+
+#: SUBMITTED → APPROVED | REJECTED (the vendor decides) | LOST (the partner withdraws);
+#: APPROVED → WON | LOST (the partner closes). An open deal past its expiry is EXPIRED;
+#: REJECTED, WON, LOST and EXPIRED are final.
+DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    "SUBMITTED": frozenset({"APPROVED", "REJECTED", "LOST"}),
+    "APPROVED": frozenset({"WON", "LOST"}),
+    "REJECTED": frozenset(),
+    "WON": frozenset(),
+    "LOST": frozenset(),
+    "EXPIRED": frozenset(),
+}
+
+#: The reason stored on a registration refused because another one holds the account.
+CONFLICT_REASON = "CONFLICT"
+
+
+def effective_deal_status(status: str, expires_at: datetime | None, now: datetime) -> str:
+    """An open deal past its expiry is EXPIRED, whether or not the sweep has written it."""
+    if status in OPEN_DEAL_STATUSES and expires_at is not None and expires_at <= now:
+        return "EXPIRED"
+    return status
+
+
+def account_key(customer_id: str, domain: str | None) -> str:
+    """What makes two customer records one account: the normalized domain, else the record."""
+    normalized = (domain or "").strip().lower()
+    return f"domain:{normalized}" if normalized else f"customer:{customer_id}"
+
+
+def may_register_deal(actor: Actor, partnership_id: str, partner: str) -> bool:
+    """The partner's REP, the MANAGER who manages the partnership, or its EXECUTIVE."""
+    if actor.company != partner:
+        return False
+    return actor.role == Role.REP or actor.runs(partnership_id, partner)
+
+
+def may_decide_deal(actor: Actor, partnership_id: str, vendor: str) -> bool:
+    """Approve or reject: the vendor's EXECUTIVE or the MANAGER who manages the partnership."""
+    return actor.runs(partnership_id, vendor)
+
+
+def may_close_deal(actor: Actor, partnership_id: str, partner: str, registered_by: str) -> bool:
+    """Mark WON or LOST: the registering REP, the managing MANAGER or the EXECUTIVE."""
+    if actor.company != partner:
+        return False
+    return actor.user_id == registered_by or actor.runs(partnership_id, partner)
+
+
+def sees_deal(
+    *,
+    viewer_company: str,
+    role: str,
+    user_id: str,
+    managed: Collection[str],
+    registrant: str,
+    vendor: str,
+    partnership_id: str,
+    registered_by: str | None,
+) -> bool:
+    """The row rule of authorization.md "Opportunities" (the Cypher applies the same)."""
+    if viewer_company not in (registrant, vendor):
+        return False
+    if role in (Role.EXECUTIVE, Role.ANALYST):
+        return True
+    if role == Role.MANAGER:
+        return partnership_id in managed
+    return role == Role.REP and registered_by == user_id

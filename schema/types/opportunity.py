@@ -1,0 +1,165 @@
+"""Opportunity: a deal a partner registered with its vendor.
+
+The row rule (registering company and vendor only, narrowed by role) ran in
+the Cypher that fetched the row. What the deal points at is read through that
+object's own rules: the customer is null when the viewer cannot see it, the
+registering user is null outside the registering company (users are visible
+to their own company only), the data link is null for anyone but its owner
+and recipient.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from graph import NotFound, OpportunityRow, Page
+from graph.values import as_datetime
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.company import Company, require_company
+from schema.types.connections import page_info
+from schema.types.customer import Customer
+from schema.types.node import Node, PageInfo
+from schema.types.user import User
+
+if TYPE_CHECKING:
+    from schema.types.data_link import DataLink
+    from schema.types.partnership import Partnership
+
+
+@strawberry.enum
+class OpportunityStatus(Enum):
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WON = "WON"
+    LOST = "LOST"
+    EXPIRED = "EXPIRED"
+
+
+@strawberry.type(description="A deal a partner registered with the vendor of a partnership.")
+class Opportunity(Node):
+    id: strawberry.ID
+    title: str
+    amount: float | None
+    currency: str | None
+    stage: str | None
+    status: OpportunityStatus = strawberry.field(
+        description="An open deal past expiresAt reads EXPIRED, swept or not."
+    )
+    registered_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="End of the registrant's protection for this account."
+    )
+    decided_at: datetime | None
+    closed_at: datetime | None
+    expected_close_at: datetime | None
+    rejection_reason: str | None = strawberry.field(
+        description="CONFLICT when another open registration held the account."
+    )
+    row: strawberry.Private[OpportunityRow]
+
+    @classmethod
+    def from_row(cls, row: OpportunityRow) -> Self:
+        p = row.props
+        return cls(
+            id=strawberry.ID(to_global_id("Opportunity", row.id)),
+            title=p.get("title") or "",
+            amount=p.get("amount"),
+            currency=p.get("currency"),
+            stage=p.get("stage"),
+            status=OpportunityStatus(p.get("status")),
+            registered_at=as_datetime(p.get("registeredAt")),
+            expires_at=as_datetime(p.get("expiresAt")),
+            decided_at=as_datetime(p.get("decidedAt")),
+            closed_at=as_datetime(p.get("closedAt")),
+            expected_close_at=as_datetime(p.get("expectedCloseAt")),
+            rejection_reason=p.get("rejectionReason"),
+            row=row,
+        )
+
+    @strawberry.field(description="The partner company that registered the deal.")
+    async def registrant(self, info: Info) -> Company:
+        return await require_company(info, self.row.registrant)
+
+    @strawberry.field(description="The vendor of the partnership.")
+    async def vendor(self, info: Info) -> Company:
+        return await require_company(info, self.row.vendor)
+
+    @strawberry.field
+    async def partnership(
+        self, info: Info
+    ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")] | None:
+        from schema.types.partnership import Partnership
+
+        row = await info.context.reader.partnership(self.row.partnership)
+        return Partnership.from_row(row) if row else None
+
+    @strawberry.field(description="Null when the viewer cannot see the customer.")
+    async def customer(self, info: Info) -> Customer | None:
+        if self.row.customer is None:
+            return None
+        row = await info.context.reader.customer(self.row.customer)
+        return Customer.from_row(row, info.context.policy) if row else None
+
+    @strawberry.field(description="Global id of the Product the deal is for, if any.")
+    def product_id(self) -> strawberry.ID | None:
+        product = self.row.product
+        return strawberry.ID(to_global_id("Product", product)) if product else None
+
+    @strawberry.field(description="Null outside the registering company.")
+    async def registered_by(self, info: Info) -> User | None:
+        if self.row.registered_by is None:
+            return None
+        row = await info.context.reader.user(self.row.registered_by)
+        return User.from_row(row) if row else None
+
+    @strawberry.field(
+        description="The DataLink created for this deal (owner and recipient only), if any."
+    )
+    async def data_link(
+        self, info: Info
+    ) -> Annotated[DataLink, strawberry.lazy("schema.types.data_link")] | None:
+        from schema.types.data_link import DataLink
+
+        if self.row.data_link is None:
+            return None
+        row = await info.context.reader.data_link(self.row.data_link)
+        return DataLink.from_row(row) if row else None
+
+
+@strawberry.type
+class OpportunityEdge:
+    node: Opportunity
+    cursor: str
+
+
+@strawberry.type
+class OpportunityConnection:
+    edges: list[OpportunityEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
+    return OpportunityConnection(
+        edges=[
+            OpportunityEdge(node=Opportunity.from_row(r), cursor=c)
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=page_info(page),
+        total_count=page.total,
+    )
+
+
+async def require_opportunity(info: Info, opportunity_id: str) -> Opportunity:
+    """A deal the viewer just changed, read back fresh through its authorization."""
+    await info.context.refresh()
+    row = await info.context.reader.deals.opportunity(opportunity_id)
+    if row is None:
+        raise NotFound("Opportunity", argument="id")
+    return Opportunity.from_row(row)

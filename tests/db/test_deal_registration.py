@@ -1,0 +1,579 @@
+"""Deal registration: a partner registers, the vendor decides, the partner closes, the
+sweep expires; one open registration per vendor and account, even under a race; the
+vendor sees the customer through an automatic DataLink; every change is audited."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from graph import Database, QueryStats, load_viewer
+from graph.commands import DealCommands, DealInput, sweep_expired_deals
+from policy import load_policy
+from tests.db.conftest import GraphLoader
+from tests.support.builder import PAST, Builder
+from tests.support.client import Gateway
+from tests.support.customers import gid, graph_id
+
+b = Builder()
+vendor = b.company("Vendor")
+vendor2 = b.company("Second vendor")
+p1 = b.company("Partner one")
+p2 = b.company("Partner two")
+p3 = b.company("Partner three")
+p_low = b.company("Low partner")
+p_susp = b.company("Suspended partner")
+stranger = b.company("Stranger")
+
+v_exec = b.user(vendor, "EXECUTIVE")
+v_manager = b.user(vendor, "MANAGER")
+v_other_manager = b.user(vendor, "MANAGER")
+v_rep = b.user(vendor, "REP")
+v_analyst = b.user(vendor, "ANALYST")
+v2_exec = b.user(vendor2, "EXECUTIVE")
+p1_rep = b.user(p1, "REP")
+p1_rep2 = b.user(p1, "REP")
+p1_manager = b.user(p1, "MANAGER")
+p1_other_manager = b.user(p1, "MANAGER")
+p1_exec = b.user(p1, "EXECUTIVE")
+p1_analyst = b.user(p1, "ANALYST")
+p2_rep = b.user(p2, "REP")
+p2_rep2 = b.user(p2, "REP")
+p2_exec = b.user(p2, "EXECUTIVE")
+p3_rep = b.user(p3, "REP")
+p3_rep2 = b.user(p3, "REP")
+low_rep = b.user(p_low, "REP")
+susp_rep = b.user(p_susp, "REP")
+s_exec = b.user(stranger, "EXECUTIVE")
+
+pa1 = b.partnership(vendor, p1, tier="MEDIUM", managers=(v_manager, p1_manager))
+pa2 = b.partnership(vendor, p2, tier="MEDIUM")
+pa3 = b.partnership(vendor, p3, tier="HIGH")
+pa_low = b.partnership(vendor, p_low, tier="LOW")
+pa_susp = b.partnership(vendor, p_susp, tier="MEDIUM", status="SUSPENDED")
+pa_v2 = b.partnership(vendor2, p2, tier="MEDIUM")
+
+acme1 = b.customer(p1, domain="acme.example")
+acme2 = b.customer(p2, domain="  ACME.Example ")
+acme3 = b.customer(p3, domain="acme.example")
+other1 = b.customer(p1, domain="other.example")
+low_cust = b.customer(p_low)
+susp_cust = b.customer(p_susp)
+vendor_cust = b.customer(vendor)
+stranger_cust = b.customer(stranger)
+# The vendor shares one of its own customers with partner one.
+b.link(vendor, p1, pa1, scope=("IDENTITY",), covers=(vendor_cust,))
+
+REGISTER = """mutation($input: RegisterDealInput!) { registerDeal(input: $input) {
+  id title amount currency stage status registeredAt expiresAt rejectionReason expectedCloseAt
+  registrant { id } vendor { id } partnership { id } customer { id name }
+  registeredBy { id } dataLink { id scope allCustomers active owner { id } recipient { id } } } }"""
+APPROVE = "mutation($id: ID!) { approveDeal(id: $id) { id status } }"
+REJECT = """mutation($id: ID!, $reason: String!) {
+  rejectDeal(id: $id, reason: $reason) { id status rejectionReason } }"""
+WON = "mutation($id: ID!) { markDealWon(id: $id) { id status stage closedAt } }"
+LOST = "mutation($id: ID!) { markDealLost(id: $id) { id status stage closedAt } }"
+ONE = """query($id: ID!) { opportunity(id: $id) { id status
+  customer { id name domain email } registeredBy { id } } }"""
+LIST = """query($status: OpportunityStatus, $partnership: ID, $first: Int, $after: String) {
+  opportunities(first: $first, after: $after, status: $status, partnershipId: $partnership) {
+    totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def extended() -> Builder:
+    """A copy of the suite's graph to add deals to."""
+    return copy.deepcopy(b)
+
+
+@pytest.fixture(autouse=True)
+async def graph(load_graph: GraphLoader) -> None:
+    await load_graph(b.data)
+
+
+def deal_input(partnership: str, customer: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "input": {
+            "partnershipId": gid("Partnership", partnership),
+            "customerId": gid("Customer", customer),
+            "title": "Acme expansion",
+            "amount": 25000.0,
+            **extra,
+        }
+    }
+
+
+async def register(
+    gateway: Gateway, user: str, partnership: str = pa1, customer: str = acme1, **extra: Any
+) -> dict[str, Any]:
+    data = await gateway.ok(user, REGISTER, deal_input(partnership, customer, **extra))
+    result: dict[str, Any] = data["registerDeal"]
+    return result
+
+
+async def audit(db: Database, target: str) -> list[str]:
+    rows = await db.read(
+        "MATCH (a:AuditEvent {targetId: $t}) RETURN a.action AS action ORDER BY a.at, a.action",
+        {"t": target},
+    )
+    return [r["action"] for r in rows]
+
+
+async def open_deals(db: Database) -> int:
+    rows = await db.read(
+        "MATCH (o:Opportunity) WHERE o.status IN ['SUBMITTED', 'APPROVED'] RETURN count(o) AS n",
+        {},
+    )
+    return int(rows[0]["n"])
+
+
+# -- registration ----------------------------------------------------------
+
+
+async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_link(
+    gateway: Gateway, db: Database
+) -> None:
+    close = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    deal = await register(gateway, p1_rep, expectedCloseAt=close)
+    assert deal["status"] == "SUBMITTED"
+    assert deal["rejectionReason"] is None
+    assert deal["currency"] == "EUR"  # the partnership's
+    assert deal["stage"] == "QUALIFICATION"
+    assert deal["registrant"]["id"] == gid("Company", p1)
+    assert deal["vendor"]["id"] == gid("Company", vendor)
+    assert deal["partnership"]["id"] == gid("Partnership", pa1)
+    assert deal["customer"]["id"] == gid("Customer", acme1)
+    assert deal["registeredBy"]["id"] == gid("User", p1_rep)
+    registered = datetime.fromisoformat(deal["registeredAt"])
+    expires = datetime.fromisoformat(deal["expiresAt"])
+    assert expires - registered == timedelta(days=90)
+    link = deal["dataLink"]
+    assert link["scope"] == ["IDENTITY", "PROFILE"]
+    assert not link["allCustomers"]
+    assert link["active"]
+    assert link["owner"]["id"] == gid("Company", p1)
+    assert link["recipient"]["id"] == gid("Company", vendor)
+    deal_id = graph_id(deal["id"])
+    assert await audit(db, deal_id) == ["deal.register"]
+    assert await audit(db, graph_id(link["id"])) == ["dataLink.grant"]
+    covers = await db.read(
+        "MATCH (l:DataLink {id: $l})-[:COVERS]->(c:Customer), (l)-[:UNDER]->(p:Partnership) "
+        "RETURN collect(c.id) AS covered, p.id AS partnership",
+        {"l": graph_id(link["id"])},
+    )
+    assert covers == [{"covered": [acme1], "partnership": pa1}]
+
+
+async def test_the_vendor_reads_the_customer_identity_and_profile_but_not_its_contact(
+    gateway: Gateway,
+) -> None:
+    deal = await register(gateway, p1_rep)
+    result = await gateway.query(v_exec, ONE, {"id": deal["id"]})
+    node = result.data["opportunity"]
+    assert node["status"] == "SUBMITTED"
+    assert node["customer"]["name"] == "Customer 001"
+    assert node["customer"]["domain"] == "acme.example"
+    assert node["customer"]["email"] is None
+    assert result.errors_at("opportunity", "customer", "email")[0]["extensions"] == {
+        "code": "FORBIDDEN",
+        "group": "CONTACT",
+    }
+    assert node["registeredBy"] is None  # users are visible to their own company only
+
+
+async def test_at_low_tier_the_automatic_link_grants_the_vendor_nothing(gateway: Gateway) -> None:
+    deal = await register(gateway, low_rep, pa_low, low_cust)
+    assert deal["status"] == "SUBMITTED"
+    assert deal["dataLink"] is not None
+    seen = await gateway.ok(v_exec, ONE, {"id": deal["id"]})
+    assert seen["opportunity"]["status"] == "SUBMITTED"
+    assert seen["opportunity"]["customer"] is None
+
+
+async def test_a_deal_for_a_customer_shared_to_the_partner_creates_no_data_link(
+    gateway: Gateway,
+) -> None:
+    deal = await register(gateway, p1_rep, customer=vendor_cust)
+    assert deal["status"] == "SUBMITTED"
+    assert deal["dataLink"] is None
+
+
+async def test_a_second_partner_for_the_same_account_is_stored_rejected_as_conflict(
+    gateway: Gateway, db: Database
+) -> None:
+    first = await register(gateway, p1_rep)
+    second = await register(gateway, p2_rep, pa2, acme2)
+    assert second["status"] == "REJECTED"
+    assert second["rejectionReason"] == "CONFLICT"
+    assert second["dataLink"] is None
+    assert await audit(db, graph_id(second["id"])) == ["deal.register.rejected"]
+    links = await db.read(
+        "MATCH (l:DataLink)-[:TO]->(:Company {id: $v}) RETURN count(l) AS n", {"v": vendor}
+    )
+    assert links[0]["n"] == 1  # the first deal's only
+    # The first registrant keeps its protection.
+    kept = await gateway.ok(p1_rep, ONE, {"id": first["id"]})
+    assert kept["opportunity"]["status"] == "SUBMITTED"
+
+
+async def test_the_conflict_rule_is_per_vendor(gateway: Gateway) -> None:
+    await register(gateway, p1_rep)
+    other_vendor = await register(gateway, p2_rep, pa_v2, acme2)
+    assert other_vendor["status"] == "SUBMITTED"
+
+
+async def test_a_closed_registration_no_longer_holds_the_account(gateway: Gateway) -> None:
+    first = await register(gateway, p1_rep)
+    await gateway.ok(p1_rep, LOST, {"id": first["id"]})
+    second = await register(gateway, p2_rep, pa2, acme2)
+    assert second["status"] == "SUBMITTED"
+
+
+async def test_concurrent_registrations_for_one_account_leave_exactly_one_open(
+    gateway: Gateway, db: Database
+) -> None:
+    contenders = [
+        (p1_rep, pa1, acme1),
+        (p1_rep2, pa1, acme1),
+        (p1_exec, pa1, acme1),
+        (p2_rep, pa2, acme2),
+        (p2_rep2, pa2, acme2),
+        (p2_exec, pa2, acme2),
+        (p3_rep, pa3, acme3),
+        (p3_rep2, pa3, acme3),
+    ] * 2
+    results = await asyncio.gather(
+        *(gateway.query(u, REGISTER, deal_input(p, c)) for u, p, c in contenders)
+    )
+    assert all(not r.errors for r in results), [r.errors for r in results if r.errors]
+    statuses = sorted(r.data["registerDeal"]["status"] for r in results)
+    assert statuses == ["REJECTED"] * (len(contenders) - 1) + ["SUBMITTED"]
+    rejected = [r.data["registerDeal"] for r in results]
+    assert all(d["rejectionReason"] == "CONFLICT" for d in rejected if d["status"] == "REJECTED")
+    assert await open_deals(db) == 1
+    rows = await db.read("MATCH (o:Opportunity) RETURN count(o) AS n", {})
+    assert rows[0]["n"] == len(contenders)
+
+
+async def test_the_same_idempotency_key_twice_registers_one_deal(
+    gateway: Gateway, db: Database
+) -> None:
+    first = await register(gateway, p1_rep, idempotencyKey="deal-1")
+    again = await register(gateway, p1_rep, idempotencyKey="deal-1")
+    assert first["id"] == again["id"]
+    assert again["status"] == "SUBMITTED"  # not a conflict with itself
+    rows = await db.read("MATCH (o:Opportunity) RETURN count(o) AS n", {})
+    assert rows[0]["n"] == 1
+    assert await audit(db, graph_id(first["id"])) == ["deal.register"]
+    reused = await gateway.query(
+        p1_rep, REGISTER, deal_input(pa1, acme1, idempotencyKey="deal-1", amount=1.0)
+    )
+    assert reused.codes() == ["BAD_USER_INPUT"]
+
+
+async def test_concurrent_retries_with_one_key_register_once(
+    gateway: Gateway, db: Database
+) -> None:
+    variables = deal_input(pa1, acme1, idempotencyKey="race")
+    results = await asyncio.gather(*(gateway.query(p1_rep, REGISTER, variables) for _ in range(6)))
+    ids = {r.data["registerDeal"]["id"] for r in results if not r.errors}
+    assert len(ids) == 1, [r.body for r in results]
+    rows = await db.read("MATCH (o:Opportunity) RETURN count(o) AS n", {})
+    assert rows[0]["n"] == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "partnership", "customer", "code"),
+    [
+        (p1_manager, pa1, acme1, None),  # manages the partnership
+        (p1_exec, pa1, acme1, None),
+        (p1_other_manager, pa1, acme1, "FORBIDDEN"),  # does not manage it
+        (p1_analyst, pa1, acme1, "FORBIDDEN"),
+        (v_exec, pa1, vendor_cust, "FORBIDDEN"),  # the vendor side does not register
+        (s_exec, pa1, stranger_cust, "NOT_FOUND"),  # not a party: no such partnership
+        (p1_rep, pa2, acme1, "NOT_FOUND"),  # another partner's partnership
+        (p1_rep, pa1, stranger_cust, "NOT_FOUND"),  # a customer it cannot see
+        (p1_rep, pa1, acme2, "NOT_FOUND"),  # another partner's customer
+        (susp_rep, pa_susp, susp_cust, "INVALID_TRANSITION"),  # not ACTIVE
+    ],
+)
+async def test_who_may_register_what(
+    gateway: Gateway, user: str, partnership: str, customer: str, code: str | None
+) -> None:
+    result = await gateway.query(user, REGISTER, deal_input(partnership, customer))
+    assert result.codes() == ([code] if code else []), result.body
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", " "),
+        ("amount", -5.0),
+        ("currency", "euro"),
+        ("expectedCloseAt", "2001-01-01T00:00:00+00:00"),
+        ("customerId", "Q29tcGFueTpjby0wMDAwMDE="),  # a Company id
+        ("productId", "UHJvZHVjdDpwci1ub3BlCg=="),  # no such product of this vendor
+    ],
+)
+async def test_bad_deal_input_names_the_field(gateway: Gateway, field: str, value: object) -> None:
+    variables = deal_input(pa1, acme1)
+    variables["input"][field] = value
+    result = await gateway.query(p1_rep, REGISTER, variables)
+    assert result.codes() in (["BAD_USER_INPUT"], ["NOT_FOUND"]), result.body
+    assert result.errors[0]["extensions"]["argument"] == f"input.{field}"
+
+
+async def test_the_protection_period_is_configurable(db: Database) -> None:
+    viewer = await load_viewer(db, p1_rep, load_policy())
+    commands = DealCommands(db, viewer, load_policy(), QueryStats(), protection_days=7)
+    outcome = await commands.register(DealInput(pa1, acme1, "Short protection", 10.0))
+    rows = await db.read(
+        "MATCH (o:Opportunity {id: $id}) RETURN duration.inDays(o.registeredAt, o.expiresAt).days AS d",
+        {"id": outcome.target_id},
+    )
+    assert rows[0]["d"] == 7
+
+
+# -- decisions and closing ---------------------------------------------------
+
+
+async def test_the_vendor_approves_and_the_partner_marks_it_won(
+    gateway: Gateway, db: Database
+) -> None:
+    deal = await register(gateway, p1_rep)
+    approved = await gateway.ok(v_manager, APPROVE, {"id": deal["id"]})
+    assert approved["approveDeal"]["status"] == "APPROVED"
+    again = await gateway.query(v_exec, APPROVE, {"id": deal["id"]})
+    assert again.codes() == ["INVALID_TRANSITION"]
+    assert again.errors[0]["extensions"]["current"] == "APPROVED"
+    won = (await gateway.ok(p1_rep, WON, {"id": deal["id"]}))["markDealWon"]
+    assert won["status"] == "WON"
+    assert won["stage"] == "CLOSED"
+    assert won["closedAt"]
+    assert await audit(db, graph_id(deal["id"])) == ["deal.register", "deal.approve", "deal.won"]
+    lost = await gateway.query(p1_rep, LOST, {"id": deal["id"]})
+    assert lost.codes() == ["INVALID_TRANSITION"]
+
+
+async def test_rejecting_a_deal_keeps_the_reason_and_revokes_its_data_link(
+    gateway: Gateway, db: Database
+) -> None:
+    deal = await register(gateway, p1_rep)
+    rejected = await gateway.ok(v_exec, REJECT, {"id": deal["id"], "reason": "Existing account"})
+    assert rejected["rejectDeal"]["status"] == "REJECTED"
+    assert rejected["rejectDeal"]["rejectionReason"] == "Existing account"
+    assert await audit(db, graph_id(deal["id"])) == ["deal.register", "deal.reject"]
+    link = graph_id(deal["dataLink"]["id"])
+    assert await audit(db, link) == ["dataLink.grant", "dataLink.revoke"]
+    seen = await gateway.ok(v_exec, ONE, {"id": deal["id"]})
+    assert seen["opportunity"]["customer"] is None  # the link no longer grants anything
+
+
+async def test_marking_a_submitted_deal_lost_withdraws_it(gateway: Gateway, db: Database) -> None:
+    deal = await register(gateway, p1_rep)
+    lost = (await gateway.ok(p1_exec, LOST, {"id": deal["id"]}))["markDealLost"]
+    assert lost["status"] == "LOST"
+    assert lost["closedAt"]
+    assert await audit(db, graph_id(deal["id"])) == ["deal.register", "deal.lost"]
+    won = await gateway.query(p1_rep, WON, {"id": deal["id"]})
+    assert won.codes() == ["INVALID_TRANSITION"]
+
+
+@pytest.mark.parametrize(
+    ("user", "operation", "code"),
+    [
+        (v_exec, APPROVE, None),
+        (v_manager, REJECT, None),  # manages the partnership
+        (v_other_manager, APPROVE, "NOT_FOUND"),  # does not see deals of pa1
+        (v_rep, APPROVE, "NOT_FOUND"),  # a REP sees only the deals they registered
+        (v_analyst, APPROVE, "FORBIDDEN"),
+        (p1_exec, APPROVE, "FORBIDDEN"),  # the partner does not approve its own deal
+        (s_exec, APPROVE, "NOT_FOUND"),
+        (p2_exec, REJECT, "NOT_FOUND"),  # another partner of the vendor sees nothing
+        (v_exec, WON, "FORBIDDEN"),  # the vendor does not close the partner's deal
+        (p1_rep, LOST, None),
+        (p1_rep2, LOST, "NOT_FOUND"),  # another REP does not see it
+        (p1_manager, LOST, None),
+        (p1_other_manager, LOST, "NOT_FOUND"),
+        (p1_analyst, LOST, "FORBIDDEN"),
+    ],
+)
+async def test_who_may_decide_and_close(
+    gateway: Gateway, user: str, operation: str, code: str | None
+) -> None:
+    deal = await register(gateway, p1_rep)
+    result = await gateway.query(user, operation, {"id": deal["id"], "reason": "no"})
+    assert result.codes() == ([code] if code else []), result.body
+
+
+async def test_a_rejection_needs_a_reason(gateway: Gateway) -> None:
+    deal = await register(gateway, p1_rep)
+    result = await gateway.query(v_exec, REJECT, {"id": deal["id"], "reason": "  "})
+    assert result.codes() == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["argument"] == "reason"
+
+
+# -- expiry ------------------------------------------------------------------
+
+
+async def expired_graph(load_graph: GraphLoader) -> tuple[str, str]:
+    """The suite's graph plus an open deal past expiry and an open one that is not."""
+    eb = extended()
+    old = eb.opportunity(pa1, acme1, p1_rep, status="APPROVED", expires_at=PAST)
+    live = eb.opportunity(pa1, other1, p1_rep)
+    await load_graph(eb.data)
+    return old, live
+
+
+async def test_an_open_deal_past_expiry_reads_expired_everywhere_and_frees_the_account(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    old, live = await expired_graph(load_graph)
+    one = await gateway.ok(p1_exec, ONE, {"id": gid("Opportunity", old)})
+    assert one["opportunity"]["status"] == "EXPIRED"
+    node = await gateway.ok(
+        v_exec,
+        "query($id: ID!) { node(id: $id) { ... on Opportunity { status } } }",
+        {"id": gid("Opportunity", old)},
+    )
+    assert node["node"]["status"] == "EXPIRED"
+    expired = await gateway.ok(p1_exec, LIST, {"status": "EXPIRED"})
+    assert [e["node"]["id"] for e in expired["opportunities"]["edges"]] == [gid("Opportunity", old)]
+    still_open = await gateway.ok(p1_exec, LIST, {"status": "APPROVED"})
+    assert still_open["opportunities"]["totalCount"] == 0
+    won = await gateway.query(p1_rep, WON, {"id": gid("Opportunity", old)})
+    assert won.codes() == ["INVALID_TRANSITION"]
+    assert won.errors[0]["extensions"]["current"] == "EXPIRED"
+    # The expired registration no longer protects the account.
+    fresh = await register(gateway, p2_rep, pa2, acme2)
+    assert fresh["status"] == "SUBMITTED"
+    assert live
+
+
+async def test_the_sweep_persists_expired_once_with_an_audit_event(
+    db: Database, load_graph: GraphLoader
+) -> None:
+    old, live = await expired_graph(load_graph)
+    assert await sweep_expired_deals(db) == 1
+    assert await sweep_expired_deals(db) == 0
+    rows = await db.read(
+        "MATCH (o:Opportunity) WHERE o.id IN [$old, $live] RETURN o.id AS id, o.status AS s "
+        "ORDER BY o.id",
+        {"old": old, "live": live},
+    )
+    assert {r["id"]: r["s"] for r in rows} == {old: "EXPIRED", live: "SUBMITTED"}
+    assert await audit(db, old) == ["deal.expire"]
+    assert await audit(db, live) == []
+
+
+async def test_concurrent_sweeps_expire_a_deal_once(db: Database, load_graph: GraphLoader) -> None:
+    old, _ = await expired_graph(load_graph)
+    counts = await asyncio.gather(*(sweep_expired_deals(db) for _ in range(4)))
+    assert sum(counts) == 1
+    assert await audit(db, old) == ["deal.expire"]
+
+
+# -- reading -----------------------------------------------------------------
+
+
+async def visible_ids(gateway: Gateway, user: str, **variables: Any) -> set[str]:
+    data = await gateway.ok(user, LIST, {"first": 100, **variables})
+    connection = data["opportunities"]
+    ids = {graph_id(e["node"]["id"]) for e in connection["edges"]}
+    assert connection["totalCount"] == len(ids)
+    return ids
+
+
+async def test_each_role_sees_the_deals_authorization_md_gives_it(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    rb = extended()
+    by_rep = rb.opportunity(pa1, acme1, p1_rep)
+    by_rep2 = rb.opportunity(pa1, other1, p1_rep2, status="WON")
+    by_p2 = rb.opportunity(pa2, acme2, p2_rep, status="REJECTED")
+    by_p3 = rb.opportunity(pa3, acme3, p3_rep, status="LOST")
+    with_v2 = rb.opportunity(pa_v2, acme2, p2_exec)
+    await load_graph(rb.data)
+    expected = {
+        p1_rep: {by_rep},
+        p1_rep2: {by_rep2},
+        p1_manager: {by_rep, by_rep2},  # manages pa1
+        p1_other_manager: set(),
+        p1_exec: {by_rep, by_rep2},
+        p1_analyst: {by_rep, by_rep2},
+        p2_exec: {by_p2, with_v2},
+        p2_rep: {by_p2},
+        v_exec: {by_rep, by_rep2, by_p2, by_p3},
+        v_analyst: {by_rep, by_rep2, by_p2, by_p3},
+        v_manager: {by_rep, by_rep2},
+        v_other_manager: set(),
+        v_rep: set(),
+        v2_exec: {with_v2},
+        s_exec: set(),
+    }
+    all_deals = [by_rep, by_rep2, by_p2, by_p3, with_v2]
+    lookups = " ".join(
+        f'd{i}: opportunity(id: "{gid("Opportunity", d)}") {{ id }}'
+        for i, d in enumerate(all_deals)
+    )
+    nodes = "nodes(ids: [" + ", ".join(f'"{gid("Opportunity", d)}"' for d in all_deals) + "])"
+    for user, ids in expected.items():
+        assert await visible_ids(gateway, user) == ids, user
+        data = await gateway.ok(user, f"{{ {lookups} {nodes} {{ id }} }}")
+        by_lookup = {all_deals[i] for i in range(len(all_deals)) if data[f"d{i}"]}
+        by_node = {all_deals[i] for i, n in enumerate(data["nodes"]) if n}
+        assert by_lookup == ids, user
+        assert by_node == ids, user
+    assert await visible_ids(gateway, v_exec, partnership=gid("Partnership", pa1)) == {
+        by_rep,
+        by_rep2,
+    }
+    assert await visible_ids(gateway, v_exec, status="WON") == {by_rep2}
+    assert await visible_ids(gateway, p1_exec, partnership=gid("Partnership", pa2)) == set()
+
+
+async def test_opportunities_page_with_cursors_without_gaps_or_repeats(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    pb = extended()
+    made = {
+        pb.opportunity(pa1, acme1, p1_rep, registeredAt=PAST + timedelta(hours=i % 3))
+        for i in range(7)
+    }
+    await load_graph(pb.data)
+    seen: list[str] = []
+    after = None
+    while True:
+        data = await gateway.ok(v_exec, LIST, {"first": 3, "after": after})
+        connection = data["opportunities"]
+        assert connection["totalCount"] == 7
+        seen += [graph_id(e["node"]["id"]) for e in connection["edges"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert sorted(seen) == sorted(made)
+    assert len(seen) == 7
+
+
+async def test_listing_deals_costs_round_trips_by_depth_not_rows(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    query = """{ opportunities(first: 50) { edges { node { id customer { id name }
+      partnership { id } registeredBy { id } registrant { id } dataLink { id } } } } }"""
+
+    async def trips(deals: int) -> int:
+        rb = extended()
+        for i in range(deals):
+            if i % 2:
+                rb.opportunity(pa1, acme1, p1_rep)
+            else:
+                rb.opportunity(pa3, acme3, p3_rep)
+        await load_graph(rb.data)
+        result = await gateway.query(v_exec, query)
+        assert not result.errors, result.errors
+        return result.round_trips
+
+    assert await trips(2) == await trips(12)

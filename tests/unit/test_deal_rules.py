@@ -1,0 +1,81 @@
+"""The pure rules of deal registration: expiry, account matching, who may act, settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.settings import SettingsError
+from policy import (
+    Actor,
+    account_key,
+    effective_deal_status,
+    may_close_deal,
+    may_decide_deal,
+    may_register_deal,
+)
+from tests.conftest import make_settings
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("status", "expires", "expected"),
+    [
+        ("SUBMITTED", NOW - timedelta(seconds=1), "EXPIRED"),
+        ("APPROVED", NOW, "EXPIRED"),
+        ("SUBMITTED", NOW + timedelta(days=1), "SUBMITTED"),
+        ("SUBMITTED", None, "SUBMITTED"),
+        ("WON", NOW - timedelta(days=1), "WON"),  # closed deals do not expire
+        ("REJECTED", NOW - timedelta(days=1), "REJECTED"),
+    ],
+)
+def test_an_open_deal_past_expiry_is_expired(
+    status: str, expires: datetime | None, expected: str
+) -> None:
+    assert effective_deal_status(status, expires, NOW) == expected
+
+
+def test_accounts_match_on_the_normalized_domain_or_else_the_record() -> None:
+    assert account_key("cu-1", " Acme.Example ") == account_key("cu-2", "acme.example")
+    assert account_key("cu-1", None) != account_key("cu-2", None)
+    assert account_key("cu-1", "  ") == account_key("cu-1", None)
+
+
+def actor(role: str, company: str = "partner", managed: tuple[str, ...] = ()) -> Actor:
+    return Actor("us-1", company, role, frozenset(managed))
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        (actor("REP"), True),
+        (actor("EXECUTIVE"), True),
+        (actor("MANAGER", managed=("pa-1",)), True),
+        (actor("MANAGER"), False),
+        (actor("ANALYST"), False),
+        (actor("EXECUTIVE", company="vendor"), False),
+    ],
+)
+def test_who_registers(who: Actor, allowed: bool) -> None:
+    assert may_register_deal(who, "pa-1", "partner") is allowed
+
+
+def test_the_vendor_decides_and_the_partner_closes() -> None:
+    assert may_decide_deal(actor("EXECUTIVE", "vendor"), "pa-1", "vendor")
+    assert may_decide_deal(actor("MANAGER", "vendor", ("pa-1",)), "pa-1", "vendor")
+    assert not may_decide_deal(actor("REP", "vendor"), "pa-1", "vendor")
+    assert not may_decide_deal(actor("EXECUTIVE"), "pa-1", "vendor")
+    assert may_close_deal(actor("REP"), "pa-1", "partner", "us-1")
+    assert not may_close_deal(actor("REP"), "pa-1", "partner", "us-2")
+    assert may_close_deal(actor("EXECUTIVE"), "pa-1", "partner", "us-2")
+    assert not may_close_deal(actor("EXECUTIVE", "vendor"), "pa-1", "partner", "us-2")
+
+
+def test_deal_protection_defaults_to_90_days_and_is_configurable() -> None:
+    assert make_settings().deal_protection_days == 90
+    assert make_settings(PRM_DEAL_PROTECTION_DAYS="30").deal_protection_days == 30
+    with pytest.raises(SettingsError):
+        make_settings(PRM_DEAL_PROTECTION_DAYS="0")
+    assert make_settings().deal_sweep_seconds == 0
