@@ -29,6 +29,7 @@ from schema.types.user import User
 if TYPE_CHECKING:
     from schema.types.data_link import DataLink
     from schema.types.partnership import Partnership
+    from schema.types.product import Product
 
 
 @strawberry.enum
@@ -110,6 +111,16 @@ class Opportunity(Node):
     def product_id(self) -> strawberry.ID | None:
         product = self.row.product
         return strawberry.ID(to_global_id("Product", product)) if product else None
+
+    @strawberry.field(description="The product, through the product rules; null if none.")
+    async def product(
+        self, info: Info
+    ) -> Annotated[Product, strawberry.lazy("schema.types.product")] | None:
+        from schema.types.product import load_product
+
+        if self.row.product is None:
+            return None
+        return await load_product(info, self.row.product)
 
     @strawberry.field(description="Null outside the registering company.")
     async def registered_by(self, info: Info) -> User | None:

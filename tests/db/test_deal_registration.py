@@ -65,6 +65,8 @@ low_cust = b.customer(p_low)
 susp_cust = b.customer(p_susp)
 vendor_cust = b.customer(vendor)
 stranger_cust = b.customer(stranger)
+product = b.product(vendor)
+other_product = b.product(vendor2)
 # The vendor shares one of its own customers with partner one.
 b.link(vendor, p1, pa1, scope=("IDENTITY",), covers=(vendor_cust,))
 
@@ -331,10 +333,21 @@ async def test_the_protection_period_is_configurable(db: Database) -> None:
     commands = DealCommands(db, viewer, load_policy(), QueryStats(), protection_days=7)
     outcome = await commands.register(DealInput(pa1, acme1, "Short protection", 10.0))
     rows = await db.read(
-        "MATCH (o:Opportunity {id: $id}) RETURN duration.inDays(o.registeredAt, o.expiresAt).days AS d",
+        "MATCH (o:Opportunity {id: $id}) "
+        "RETURN duration.inDays(o.registeredAt, o.expiresAt).days AS d",
         {"id": outcome.target_id},
     )
     assert rows[0]["d"] == 7
+
+
+async def test_a_deal_names_a_product_of_its_vendor_only(gateway: Gateway) -> None:
+    query = REGISTER.replace("registeredBy { id }", "registeredBy { id } product { id }")
+    ok = await gateway.ok(p1_rep, query, deal_input(pa1, acme1, productId=gid("Product", product)))
+    assert ok["registerDeal"]["product"]["id"] == gid("Product", product)
+    foreign = deal_input(pa1, other1, productId=gid("Product", other_product))
+    result = await gateway.query(p1_rep, query, foreign)
+    assert result.codes() == ["NOT_FOUND"]
+    assert result.errors[0]["extensions"]["argument"] == "input.productId"
 
 
 # -- decisions and closing ---------------------------------------------------
