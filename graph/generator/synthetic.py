@@ -31,6 +31,7 @@ details follow the seed):
 - The three demo links are live (never revoked, never expiring), and
   co-000001..co-000004 have no SharingPolicy, so the default tier table holds.
 - ``pr-000001`` and ``cs-000001`` belong to co-000001.
+- ``co-000005`` has no partnership with co-000001: the demo prospect to recruit.
 
 Invariants the tests check: a pair of companies has at most one partnership
 (in either direction); every company owns at least one customer; a data link's
@@ -83,6 +84,7 @@ _SF1: dict[str, tuple[int, int]] = {
 _POLICY_SHARE = 0.05
 _HUB_SHARE = 0.03
 _DEMO_COMPANIES = 4
+_DEMO_PROSPECT = 4
 
 # Zipf exponents over a company ranking: who sells to whom is heavily skewed
 # (a few hub vendors), who resells less so.
@@ -382,10 +384,11 @@ class _Builder:
 
         # The demo partnerships, then the hub floor of co-000001, then the rest.
         plan: list[tuple[int, int, str | None]] = [(0, 1, "HIGH"), (0, 2, "MEDIUM"), (0, 3, "LOW")]
-        for v, p, _ in plan:
+        # co-000005 is co-000001's demo prospect: never partnered, so recruiting it works.
+        for v, p in [(v, p) for v, p, _ in plan] + [(0, _DEMO_PROSPECT)]:
             linked[v].add(p)
             linked[p].add(v)
-        hub_floor = min(n - 1, max(5, round(_HUB_SHARE * total)))
+        hub_floor = min(n - 2, max(5, round(_HUB_SHARE * total)))
         while len(plan) < total:
             if len(plan) < hub_floor:
                 vendor = 0

@@ -415,6 +415,11 @@ def test_demo_company_users_have_documented_roles(graph: GraphData) -> None:
         assert users[user_id]["role"] == role
 
 
+def test_co_000005_is_never_a_partner_of_co_000001(graph: GraphData) -> None:
+    pairs = {frozenset((p["vendor"], p["partner"])) for p in graph.partnerships}
+    assert frozenset(("co-000001", "co-000005")) not in pairs
+
+
 @pytest.mark.parametrize(
     ("partnership", "partner", "tier", "manager"),
     [
