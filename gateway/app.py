@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from gateway.auth import TokenVerifier
 from gateway.graphql_view import GraphQLEndpoint
@@ -19,7 +19,8 @@ from gateway.settings import Settings
 from gateway.state import AppState
 from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
 from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
-from policy import default_pricing, load_policy
+from graph.feed import AuditFeed
+from policy import default_pricing, default_scorecard, load_policy
 from schema import build_schema, customer_graphql_fields
 
 log = logging.getLogger("prm.gateway")
@@ -41,12 +42,14 @@ def database_config(settings: Settings) -> DatabaseConfig:
 def build_state(settings: Settings) -> AppState:
     """Everything that can be checked without the database; a bad policy stops here."""
     policy = load_policy(settings.policy_file)
-    default_pricing()  # and so does a bad policy/defaults/pricing.toml
     schema = build_schema(introspection=settings.introspection)
     policy.check_customer_fields(customer_graphql_fields(schema))
+    default_scorecard()  # a bad scorecard defaults file stops the start too
+    default_pricing()  # and so does a bad policy/defaults/pricing.toml
+    db = Database(database_config(settings))
     return AppState(
         settings=settings,
-        db=Database(database_config(settings)),
+        db=db,
         policy=policy,
         schema=schema,
         verifier=TokenVerifier(settings),
@@ -61,6 +64,7 @@ def build_state(settings: Settings) -> AppState:
             default_first=settings.default_first,
         ),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+        feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
     )
 
 
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sweeper = start_deal_sweeper(state.db, state.settings.deal_sweep_seconds)
         yield
         await stop_deal_sweeper(sweeper)
+        await state.feed.close()
         await state.db.close()
 
     async def healthz(request: Request) -> Response:
@@ -107,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", root),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -21,13 +21,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from gateway.admission import Refused, admit
 from gateway.auth import bearer_token
 from gateway.state import AppState
-from graph import GatewayError, GraphReader, QueryStats, load_viewer
+from graph import GatewayError, GraphReader, QueryStats, Unauthenticated, Viewer, load_viewer
 from graph.commands import GraphCommands
 from schema import Context
 
@@ -48,19 +50,23 @@ def error_response(
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
+    # Each subscription holds a feed listener; a client needs a handful, not hundreds.
+    max_subscriptions_per_connection = 10
+
     def __init__(self, state: AppState) -> None:
         super().__init__(
             state.schema,
             graphql_ide="graphiql" if state.settings.graphiql else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            # Subscriptions are not served yet: refuse the handshake cleanly.
-            await WebSocket(scope, receive=receive, send=send).close(code=1008)
+        if scope["type"] == "websocket":
+            # graphql-transport-ws: authenticated at connection_init (on_ws_connect).
+            await self.run(WebSocket(scope, receive=receive, send=send))
             return
         request = Request(scope, receive)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -98,14 +104,21 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return error_response(exc.status_code, "BAD_REQUEST", exc.reason, request_id)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            # The viewer is not known before connection_init; on_ws_connect fills it in.
+            return Context.pending(request_id=uuid.uuid4().hex, request=request, response=response)
+        return self._context(request, request.state.viewer, request.state.stats, response)
+
+    def _context(
+        self, request: Request | WebSocket, viewer: Viewer, stats: QueryStats, response: Any
+    ) -> Context:
         s = self.state
-        viewer = request.state.viewer
         reader = GraphReader(
             s.db,
             viewer,
             s.policy,
             s.codec,
-            request.state.stats,
+            stats,
             default_first=s.settings.default_first,
             max_first=s.settings.max_first,
         )
@@ -115,15 +128,35 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             policy=s.policy,
             request_id=request.state.request_id,
             commands=GraphCommands(
-                s.db,
-                viewer,
-                s.policy,
-                request.state.stats,
-                deal_protection_days=s.settings.deal_protection_days,
+                s.db, viewer, s.policy, stats, deal_protection_days=s.settings.deal_protection_days
             ),
+            feed=s.feed,
             request=request,
             response=response,
         )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Authenticate a subscription connection from its connection_init payload.
+
+        Browsers cannot set headers on a WebSocket, so the token travels as
+        ``{"authorization": "Bearer ..."}`` in the payload (an Authorization
+        header on the upgrade request works too). A bad token closes the
+        socket with 4403; nothing runs before this succeeds.
+        """
+        socket: WebSocket = context.request
+        params = context.connection_params or {}
+        header = params.get("authorization") or params.get("Authorization")
+        try:
+            token = _bearer(header) if isinstance(header, str) else bearer_token(socket)
+            subject = await self.state.verifier.subject(token)
+            stats = QueryStats()
+            viewer = await load_viewer(self.state.db, subject, self.state.policy, stats)
+        except GatewayError as exc:
+            log.info("subscription refused: %s", exc.message)
+            raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from exc
+        socket.state.request_id = context.request_id
+        context.become(self._context(socket, viewer, stats, context.response))
+        return None
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -153,6 +186,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, separators=(",", ":"))
+
+
+def _bearer(header: str) -> str:
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Missing bearer token")
+    return token.strip()
 
 
 def _status_for(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:

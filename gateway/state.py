@@ -11,6 +11,7 @@ from gateway.limits import Limits
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from graph import CursorCodec, Database
+from graph.feed import AuditFeed
 from policy import Policy
 
 
@@ -24,3 +25,4 @@ class AppState:
     codec: CursorCodec
     limits: Limits
     rate_limiter: RateLimiter
+    feed: AuditFeed

@@ -20,7 +20,9 @@ from graph.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
+from graph.mdf_reader import MdfBalance, MdfRequestRow
 from graph.migrations import migrate
+from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
 from graph.products_reader import ProductRow, TierDiscountRow
 from graph.queries.companies import CompanyFilterField
 from graph.queries.customers import FilterField, FilterOp, OrderField
@@ -34,10 +36,12 @@ from graph.records import (
     PartnershipRow,
     UserRow,
 )
+from graph.scorecard_reader import ScorecardRow
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
     "ActionForbidden",
+    "Amount",
     "BadUserInput",
     "BudgetExceeded",
     "CompanyFilterField",
@@ -60,15 +64,20 @@ __all__ = [
     "GatewayError",
     "GraphReader",
     "InvalidTransition",
+    "MdfBalance",
+    "MdfRequestRow",
     "NotFound",
     "OpportunityRow",
     "OrderField",
+    "OversightTotals",
     "Page",
     "PageArgs",
+    "PartnershipFigures",
     "PartnershipRow",
     "ProductRow",
     "QueryStats",
     "QueryTimeout",
+    "ScorecardRow",
     "ServiceUnavailable",
     "TierDiscountRow",
     "Unauthenticated",

@@ -23,6 +23,7 @@ _CONSTRAINTS: tuple[LiteralString, ...] = tuple(
         ("sharing_policy_id", "SharingPolicy"),
         ("audit_event_id", "AuditEvent"),
         ("tier_discount_id", "TierDiscount"),
+        ("scorecard_config_id", "ScorecardConfig"),
     )
 )
 
@@ -33,6 +34,9 @@ _INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name)",
     "CREATE INDEX partnership_status IF NOT EXISTS FOR (n:Partnership) ON (n.status)",
     "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
+    # The subscription feed polls recent AuditEvents by time.
+    "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+    "CREATE INDEX audit_event_company IF NOT EXISTS FOR (n:AuditEvent) ON (n.companyId)",
 )
 
 STATEMENTS: tuple[LiteralString, ...] = _CONSTRAINTS + _INDEXES

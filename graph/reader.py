@@ -19,6 +19,7 @@ from aiodataloader import DataLoader
 from graph.cursors import CursorCodec, Keyset
 from graph.driver import Database, QueryStats
 from graph.errors import BadUserInput
+from graph.queries.audit import AUDIT_EVENTS_QUERY
 from graph.queries.companies import (
     COMPANIES_BY_IDS_QUERY,
     CompanyFilterField,
@@ -65,6 +66,7 @@ from policy import (
     ALL_CUSTOMER_GROUPS,
     FieldGroup,
     Policy,
+    Role,
     partnership_access,
     sees_company_contacts,
 )
@@ -72,7 +74,10 @@ from policy import (
 if TYPE_CHECKING:
     from graph.courses_reader import CourseReader
     from graph.deals_reader import DealReader
+    from graph.mdf_reader import MdfReader
+    from graph.oversight_reader import OversightReader
     from graph.products_reader import ProductReader
+    from graph.scorecard_reader import ScorecardReader
 
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
@@ -208,6 +213,27 @@ class GraphReader:
         from graph.deals_reader import DealReader
 
         return DealReader(self)
+
+    @cached_property
+    def mdf(self) -> MdfReader:
+        """Co-marketing fund requests and balances (graph/mdf_reader.py)."""
+        from graph.mdf_reader import MdfReader
+
+        return MdfReader(self)
+
+    @cached_property
+    def scorecards(self) -> ScorecardReader:
+        """Partner scorecards (graph/scorecard_reader.py)."""
+        from graph.scorecard_reader import ScorecardReader
+
+        return ScorecardReader(self)
+
+    @cached_property
+    def oversight(self) -> OversightReader:
+        """Totals at the viewer's level: company, managed, own (graph/oversight_reader.py)."""
+        from graph.oversight_reader import OversightReader
+
+        return OversightReader(self)
 
     # -- arguments ---------------------------------------------------------
 
@@ -392,6 +418,24 @@ class GraphReader:
         )
         record = (await self._read(DATA_LINKS_OF_COMPANY_QUERY, params))[0]
         return self._page(ordering, args, record["total"], record["page"], _data_link_row)
+
+    async def audit_events(
+        self, *, target_id: str | None, action: str | None, args: PageArgs
+    ) -> Page[dict[str, Any]]:
+        """The viewer's company's audit trail (only their own actions below EXECUTIVE/ANALYST)."""
+        ordering = f"audit:{target_id}:{action}:AT:DESC"
+        params = self._paging_params(ordering, args)
+        oversees = self.viewer.role in (Role.EXECUTIVE, Role.ANALYST)
+        params.update(
+            companyId=self.viewer.company_id,
+            actorId=None if oversees else self.viewer.user_id,
+            targetId=target_id,
+            action=action,
+        )
+        record = (await self._read(AUDIT_EVENTS_QUERY, params))[0]
+        return self._page(
+            ordering, args, record["total"], record["page"], lambda r: {"id": r["id"], **r["props"]}
+        )
 
     async def sharing_overrides(self) -> dict[str, list[str]]:
         """The viewer's company's SharingPolicy overrides: tier → groups."""

@@ -13,18 +13,26 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
-from schema.errors import ErrorCodes
+from schema.errors import ErrorCodes, coded
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.deals import DealMutations
+from schema.mutations.mdf import MdfMutations
 from schema.mutations.partnerships import PartnershipMutations
 from schema.mutations.products import ProductMutations
+from schema.mutations.scorecards import ScorecardMutations
+from schema.queries.audit import AuditQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.mdf import MdfQueries
 from schema.queries.opportunities import OpportunityQueries
+from schema.queries.oversight import OversightQueries
 from schema.queries.products import ProductQueries
 from schema.query import Query
+from schema.subscriptions.audit import AuditSubscriptions
+from schema.subscriptions.deals import DealSubscriptions
 from schema.types.company import Company
 from schema.types.contact import Contact
 from schema.types.customer import Customer
@@ -36,16 +44,22 @@ from schema.types.user import User
 QUERY_PARTS: tuple[type, ...] = (
     Query,
     DataSharingQueries,
+    AuditQueries,
     OpportunityQueries,
     ProductQueries,
     CourseQueries,
+    MdfQueries,
+    OversightQueries,
 )
+SUBSCRIPTION_PARTS: tuple[type, ...] = (AuditSubscriptions, DealSubscriptions)
 MUTATION_PARTS: tuple[type, ...] = (
     PartnershipMutations,
     DataSharingMutations,
     DealMutations,
     ProductMutations,
     CourseMutations,
+    MdfMutations,
+    ScorecardMutations,
 )
 
 
@@ -55,7 +69,13 @@ class GatewaySchema(strawberry.Schema):
     ) -> None:
         # Strawberry logs every error with its stack trace; a FORBIDDEN field is
         # an expected answer, not an incident. ErrorCodes logs the unexpected ones.
-        return None
+        # A subscription's results bypass ErrorCodes.on_operation; they are coded
+        # here, in place, because this list is the one sent to the client.
+        if execution_context is not None and (
+            execution_context.operation_type is OperationType.SUBSCRIPTION
+        ):
+            request_id = getattr(execution_context.context, "request_id", None)
+            errors[:] = [coded(e, request_id) for e in errors]
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
@@ -66,6 +86,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return GatewaySchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
+        subscription=merge_types("Subscription", SUBSCRIPTION_PARTS),
         types=[Company, Customer, Partnership, DataLink, Contact, User],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),

@@ -11,6 +11,7 @@ NODE_TYPES = frozenset({"Company", "User", "Customer", "Partnership", "DataLink"
 #: Node types added by an aggregate beyond the core contract.
 NODE_TYPES = NODE_TYPES | {"Opportunity"}
 NODE_TYPES = NODE_TYPES | {"Product", "Course"}
+NODE_TYPES = NODE_TYPES | {"MdfRequest"}
 
 
 def to_global_id(type_name: str, graph_id: str) -> str:

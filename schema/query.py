@@ -56,6 +56,10 @@ async def resolve_node(info: Info, type_name: str, graph_id: str) -> Node | None
         from schema.types.course import load_course
 
         return await load_course(info, graph_id)
+    if type_name == "MdfRequest":
+        from schema.types.mdf import load_mdf_request
+
+        return await load_mdf_request(info, graph_id)
     return None
 
 

@@ -18,7 +18,9 @@ from graph.commands.catalogue import (
 )
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
+from graph.commands.mdf import MdfCommands, MdfRequestInput
 from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.commands.scorecards import CriterionSetting, ScorecardCommands, ScorecardConfigInput
 from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
@@ -52,12 +54,12 @@ class GraphCommands:
         return PartnershipCommands(*self._args)
 
     @cached_property
-    def data_sharing(self) -> DataSharingCommands:
-        return DataSharingCommands(*self._args)
-
-    @cached_property
     def deals(self) -> DealCommands:
         return DealCommands(*self._args, protection_days=self._deal_protection_days)
+
+    @cached_property
+    def data_sharing(self) -> DataSharingCommands:
+        return DataSharingCommands(*self._args)
 
     @cached_property
     def catalogue(self) -> CatalogueCommands:
@@ -67,24 +69,37 @@ class GraphCommands:
     def training(self) -> TrainingCommands:
         return TrainingCommands(*self._args)
 
+    @cached_property
+    def mdf(self) -> MdfCommands:
+        return MdfCommands(*self._args)
+
+    @cached_property
+    def scorecards(self) -> ScorecardCommands:
+        return ScorecardCommands(*self._args)
+
 
 __all__ = [
     "CatalogueCommands",
     "ChecklistItem",
     "CommandSet",
     "CourseInput",
+    "CriterionSetting",
     "DataSharingCommands",
     "DealCommands",
     "DealInput",
     "Done",
     "GrantInput",
     "GraphCommands",
+    "MdfCommands",
+    "MdfRequestInput",
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
     "ProductInput",
     "RecruitInput",
-    "sweep_expired_deals",
+    "ScorecardCommands",
+    "ScorecardConfigInput",
     "TierDiscountInput",
     "TrainingCommands",
+    "sweep_expired_deals",
 ]

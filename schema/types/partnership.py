@@ -10,7 +10,7 @@ reading them raises ``Forbidden``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
@@ -34,6 +34,10 @@ from schema.types.enums import (
 )
 from schema.types.enums import FieldGroup as FieldGroupEnum
 from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.mdf import MdfRequestConnection
+    from schema.types.scorecard import PartnerScorecard
 
 # python attribute → (graph property, guarding group)
 _GUARDED: dict[str, tuple[str, FieldGroup]] = {
@@ -155,6 +159,33 @@ class Partnership(Node):
         if not self.row.access.party:
             return data_link_connection(Page.empty())
         return data_link_connection(await reader.data_links_of(self.row.id, args))
+
+    @strawberry.field(description="FINANCIAL: mdfBudget minus the approved MDF requests.")
+    async def mdf_remaining(self, info: Info) -> float | None:
+        from schema.types.partnership_performance import mdf_remaining
+
+        return await mdf_remaining(info, self.row)
+
+    @strawberry.field(description="FINANCIAL: MDF requests under this partnership, newest first.")
+    async def mdf_requests(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[MdfRequestConnection, strawberry.lazy("schema.types.mdf")] | None:
+        from schema.types.partnership_performance import mdf_requests
+
+        return await mdf_requests(info, self.row, first, after)
+
+    @strawberry.field(
+        description=(
+            "The partner scorecard: the vendor's EXECUTIVE and managing MANAGER, and the "
+            "partner's EXECUTIVE (null and FORBIDDEN, group SCORECARD, for anyone else)."
+        )
+    )
+    async def scorecard(
+        self, info: Info
+    ) -> Annotated[PartnerScorecard, strawberry.lazy("schema.types.scorecard")] | None:
+        from schema.types.partnership_performance import scorecard
+
+        return await scorecard(info, self.row)
 
 
 def _user_gid(user_id: str | None) -> strawberry.ID | None:

@@ -170,35 +170,6 @@ class Builder:
         )
         return sid
 
-    def product(self, vendor: str, list_price: float = 1000.0, **props: Any) -> str:
-        """A product ``vendor`` sells (SELLS)."""
-        pid = self._id("pr")
-        self.data.products.append(
-            {
-                "id": pid,
-                "sku": f"SKU-{pid}",
-                "name": f"Product {pid}",
-                "description": f"About {pid}",
-                "listPrice": list_price,
-                "currency": "EUR",
-                "vendor": vendor,
-                **props,
-            }
-        )
-        return pid
-
-    def course(self, vendor: str, **props: Any) -> str:
-        """A course ``vendor`` offers (OFFERS); passingScore unset means the default."""
-        cid = self._id("cs")
-        self.data.courses.append(
-            {"id": cid, "title": f"Course {cid}", "level": "BEGINNER", "vendor": vendor, **props}
-        )
-        return cid
-
-    def completion(self, user: str, course: str, score: int, at: datetime = PAST) -> None:
-        """``user`` COMPLETED ``course`` with ``score``."""
-        self.data.completions.append({"user": user, "course": course, "at": at, "score": score})
-
     def opportunity(
         self,
         partnership: str,
@@ -231,3 +202,32 @@ class Builder:
             }
         )
         return oid
+
+    def product(self, vendor: str, list_price: float = 1000.0, **props: Any) -> str:
+        """A product ``vendor`` sells (SELLS)."""
+        pid = self._id("pr")
+        self.data.products.append(
+            {
+                "id": pid,
+                "sku": f"SKU-{pid}",
+                "name": f"Product {pid}",
+                "description": f"About {pid}",
+                "listPrice": list_price,
+                "currency": "EUR",
+                "vendor": vendor,
+                **props,
+            }
+        )
+        return pid
+
+    def course(self, vendor: str, **props: Any) -> str:
+        """A course ``vendor`` offers (OFFERS); passingScore unset means the default."""
+        cid = self._id("cs")
+        self.data.courses.append(
+            {"id": cid, "title": f"Course {cid}", "level": "BEGINNER", "vendor": vendor, **props}
+        )
+        return cid
+
+    def completion(self, user: str, course: str, score: int, at: datetime = PAST) -> None:
+        """``user`` COMPLETED ``course`` with ``score``."""
+        self.data.completions.append({"user": user, "course": course, "at": at, "score": score})

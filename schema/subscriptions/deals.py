@@ -1,0 +1,73 @@
+"""Deal registration notifications: partners follow their deals, vendors their pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Callable
+from datetime import datetime
+
+import strawberry
+
+from graph.deals_reader import OpportunityRow
+from graph.feed import FeedEvent
+from schema.context import Context, Info
+from schema.types.opportunity import Opportunity
+
+REGISTERED = "deal.register"
+
+
+@strawberry.type(description="Something happened to a deal the subscriber may see.")
+class DealEvent:
+    action: str = strawberry.field(
+        description="deal.register(.rejected), deal.approve, deal.reject, deal.won, deal.lost, "
+        "deal.expire"
+    )
+    at: datetime
+    opportunity: Opportunity
+
+
+async def _deal_events(
+    context: Context, wanted: Callable[[FeedEvent, OpportunityRow, Context], bool]
+) -> AsyncGenerator[DealEvent, None]:
+    assert context.feed is not None
+    async with context.feed.listen("deal.") as events:
+        while True:
+            event = await events.get()
+            # Read as a query made now would: the viewer reloaded (a changed role or
+            # a revoked link counts at once), the deal through its row rules.
+            await context.refresh()
+            row = await context.reader.deals.opportunity(event.target_id)
+            if row is not None and wanted(event, row, context):
+                yield DealEvent(
+                    action=event.action, at=event.at, opportunity=Opportunity.from_row(row)
+                )
+
+
+def _status_change_of_own_deal(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+    return not event.action.startswith(REGISTERED) and row.registrant == context.viewer.company_id
+
+
+def _registered_with_us(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+    return event.action.startswith(REGISTERED) and row.vendor == context.viewer.company_id
+
+
+@strawberry.type
+class DealSubscriptions:
+    @strawberry.subscription(
+        description=(
+            "A deal your company registered changed status (approved, rejected, won, lost, "
+            "expired): the deals you may see (a REP its own, a MANAGER those it manages)."
+        )
+    )
+    async def deal_status_changed(self, info: Info) -> AsyncGenerator[DealEvent, None]:
+        async for event in _deal_events(info.context, _status_change_of_own_deal):
+            yield event
+
+    @strawberry.subscription(
+        description=(
+            "A partner registered a deal with your company: for a MANAGER, under the "
+            "partnerships it manages; for an EXECUTIVE or ANALYST, under any."
+        )
+    )
+    async def deal_registered(self, info: Info) -> AsyncGenerator[DealEvent, None]:
+        async for event in _deal_events(info.context, _registered_with_us):
+            yield event
