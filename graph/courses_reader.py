@@ -71,12 +71,6 @@ class CourseReader(AggregateReader):
         self._certified = DataLoader(self._load_certified)
         self._own = DataLoader(self._load_own_completions)
 
-    def _params(self) -> dict[str, Any]:
-        return {
-            "companyId": self.viewer.company_id,
-            "activePartners": sorted(self.viewer.active_partners),
-        }
-
     async def course(self, course_id: str) -> CourseRow | None:
         result: CourseRow | None = await self._courses.load(course_id)
         return result
@@ -109,12 +103,12 @@ class CourseReader(AggregateReader):
         return result
 
     async def _load_courses(self, ids: Sequence[str]) -> list[CourseRow | None]:
-        rows = await self._read(COURSES_BY_IDS_QUERY, {"ids": list(ids), **self._params()})
+        rows = await self._read(COURSES_BY_IDS_QUERY, {"ids": list(ids), **self.viewer_params()})
         found = {r["row"]["id"]: _course_row(r["row"]) for r in rows}
         return [found.get(i) for i in ids]
 
     async def _load_own_completions(self, ids: Sequence[str]) -> list[CompletionRow | None]:
-        params = {"ids": list(ids), "userId": self.viewer.user_id, **self._params()}
+        params = {"ids": list(ids), "userId": self.viewer.user_id, **self.viewer_params()}
         rows = await self._read(VIEWER_COMPLETIONS_QUERY, params)
         found = {r["row"]["id"]: _completion_row(r["row"]) for r in rows}
         return [found.get(i) for i in ids]
@@ -141,7 +135,7 @@ class CourseReader(AggregateReader):
     async def _load_pages(self, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[CourseRow]]:
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[CourseRow]]:
             ordering = "courses:TITLE:ASC"
-            params = self._params()
+            params = self.viewer_params()
             params.update(self.parent._paging_params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {
@@ -156,7 +150,7 @@ class CourseReader(AggregateReader):
     ) -> list[Page[CompletionRow]]:
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[CompletionRow]]:
             ordering = "completions:TITLE:ASC"
-            params = self._params()
+            params = self.viewer_params()
             params.update(self.parent._paging_params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {

@@ -58,21 +58,12 @@ class DealReader(AggregateReader):
         super().__init__(parent)
         self._by_id = DataLoader(self._load)
 
-    def _rule_params(self) -> dict[str, Any]:
-        v = self.viewer
-        return {
-            "companyId": v.company_id,
-            "role": v.role,
-            "userId": v.user_id,
-            "managed": sorted(v.managed),
-        }
-
     async def opportunity(self, opportunity_id: str) -> OpportunityRow | None:
         result: OpportunityRow | None = await self._by_id.load(opportunity_id)
         return result
 
     async def _load(self, ids: Sequence[str]) -> list[OpportunityRow | None]:
-        params = self._rule_params()
+        params = self.viewer_params()
         params["ids"] = list(ids)
         rows = await self._read(OPPORTUNITIES_BY_IDS_QUERY, params)
         found = {r["row"]["id"]: _row(r["row"]) for r in rows}
@@ -82,7 +73,7 @@ class DealReader(AggregateReader):
         self, args: PageArgs, *, status: str | None = None, partnership_id: str | None = None
     ) -> Page[OpportunityRow]:
         """Deals the viewer sees, newest registration first."""
-        params = self._rule_params()
+        params = self.viewer_params()
         params.update(self.parent._paging_params(self.ORDERING, args))
         params.update(status=status, partnershipId=partnership_id)
         query = opportunities_page_query(of_partnership=partnership_id is not None)

@@ -60,15 +60,6 @@ class MdfReader(AggregateReader):
         self._pages = DataLoader(self._load_pages)
         self._balances = DataLoader(self._load_balances)
 
-    def _params(self) -> dict[str, Any]:
-        v = self.viewer
-        return {
-            "companyId": v.company_id,
-            "userId": v.user_id,
-            "role": v.role,
-            "managed": sorted(v.managed),
-        }
-
     async def request(self, request_id: str) -> MdfRequestRow | None:
         result: MdfRequestRow | None = await self._requests.load(request_id)
         return result
@@ -84,7 +75,7 @@ class MdfReader(AggregateReader):
         return result
 
     async def _load_requests(self, ids: Sequence[str]) -> list[MdfRequestRow | None]:
-        params = self._params()
+        params = self.viewer_params()
         params["ids"] = list(ids)
         rows = await self._read(MDF_REQUESTS_BY_IDS_QUERY, params)
         found = {r["row"]["id"]: _request_row(r["row"]) for r in rows}
@@ -95,7 +86,7 @@ class MdfReader(AggregateReader):
 
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[MdfRequestRow]]:
             ordering = "mdfRequests:REQUESTED_AT:DESC"
-            params = self._params()
+            params = self.viewer_params()
             params.update(reader._paging_params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {

@@ -49,12 +49,6 @@ class ProductReader(AggregateReader):
         self._pages = DataLoader(self._load_pages)
         self._schedules = DataLoader(self._load_schedules)
 
-    def _params(self) -> dict[str, Any]:
-        return {
-            "companyId": self.viewer.company_id,
-            "activePartners": sorted(self.viewer.active_partners),
-        }
-
     def _terms(
         self, vendor: str, tiers: Sequence[str | None], discounts: Sequence[Mapping[str, Any]]
     ) -> ProductTerms | None:
@@ -86,7 +80,7 @@ class ProductReader(AggregateReader):
         return result
 
     async def _load_products(self, ids: Sequence[str]) -> list[ProductRow | None]:
-        rows = await self._read(PRODUCTS_BY_IDS_QUERY, {"ids": list(ids), **self._params()})
+        rows = await self._read(PRODUCTS_BY_IDS_QUERY, {"ids": list(ids), **self.viewer_params()})
         found: dict[str, ProductRow] = {}
         for r in rows:
             terms = self._terms(r["vendor"], r["tiers"], r["discounts"])
@@ -98,7 +92,7 @@ class ProductReader(AggregateReader):
 
     async def _load_pages(self, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[ProductRow]]:
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[ProductRow]]:
-            params = self._params()
+            params = self.viewer_params()
             params.update(self.parent._paging_params(_ORDERING, args))
             params["parents"] = [{"key": p} for p in parents]
             pages: dict[str, Page[ProductRow]] = {}

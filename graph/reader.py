@@ -133,6 +133,17 @@ class AggregateReader:
     def viewer(self) -> Viewer:
         return self.parent.viewer
 
+    def viewer_params(self) -> dict[str, Any]:
+        """What the row rules of every aggregate take as parameters, in one place."""
+        v = self.viewer
+        return {
+            "companyId": v.company_id,
+            "userId": v.user_id,
+            "role": v.role,
+            "managed": sorted(v.managed),
+            "activePartners": sorted(v.active_partners),
+        }
+
     async def _read(self, query: LiteralString, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         return await self.parent.db.read(query, params, self.parent.stats)
 

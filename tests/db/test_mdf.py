@@ -4,7 +4,6 @@ remaining budget is right under many concurrent approvals; each change is audite
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ import pytest
 from graph import Database
 from tests.db.conftest import GraphLoader
 from tests.support import programme as g
+from tests.support.audit import audit_trail
 from tests.support.client import Gateway
-from tests.support.customers import gid
+from tests.support.customers import gid, graph_id
 
 REQUEST = """mutation($input: RequestMdfInput!) { requestMdf(input: $input) {
   id campaign amount currency status requestedAt decidedAt
@@ -29,18 +29,6 @@ BALANCE = """query($id: ID!) { partnership(id: $id) {
 @pytest.fixture(autouse=True)
 async def graph(load_graph: GraphLoader) -> None:
     await load_graph(g.b.data)
-
-
-def graph_id(global_id: str) -> str:
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
-
-
-async def audit(db: Database, target: str) -> list[dict[str, Any]]:
-    return await db.read(
-        "MATCH (a:AuditEvent {targetId: $t}) RETURN a.action AS action, a.actorId AS actor "
-        "ORDER BY a.at",
-        {"t": target},
-    )
 
 
 def request_input(partnership: str = g.main, **extra: Any) -> dict[str, Any]:
@@ -72,7 +60,9 @@ async def test_a_partner_rep_requests_funds_and_it_is_audited(
     assert created["decidedAt"] is None
     assert created["requestedBy"] == {"id": gid("User", g.p_rep)}
     # The requester does not read the partnership's money.
-    assert await audit(db, graph_id(created["id"])) == [{"action": "mdf.request", "actor": g.p_rep}]
+    assert await audit_trail(db, graph_id(created["id"])) == [
+        {"action": "mdf.request", "actor": g.p_rep}
+    ]
 
 
 async def test_the_same_idempotency_key_twice_creates_one_request(
@@ -86,7 +76,7 @@ async def test_the_same_idempotency_key_twice_creates_one_request(
         {"u": g.p_exec},
     )
     assert rows[0]["n"] == 1
-    assert len(await audit(db, graph_id(first["id"]))) == 1
+    assert len(await audit_trail(db, graph_id(first["id"]))) == 1
 
 
 async def test_concurrent_retries_with_one_key_create_once(gateway: Gateway, db: Database) -> None:
@@ -164,7 +154,7 @@ async def test_the_managing_manager_approves_and_the_remaining_budget_drops(
     assert decided["status"] == "APPROVED"
     assert decided["decidedAt"] is not None
     assert decided["partnership"]["mdfRemaining"] == pytest.approx(7000.0 - 1500.0)
-    actions = [e["action"] for e in await audit(db, graph_id(created["id"]))]
+    actions = [e["action"] for e in await audit_trail(db, graph_id(created["id"]))]
     assert actions == ["mdf.request", "mdf.decide.approved"]
 
 
@@ -176,7 +166,7 @@ async def test_the_vendor_executive_rejects_with_a_reason(gateway: Gateway, db: 
     assert data["decideMdf"]["status"] == "REJECTED"
     assert data["decideMdf"]["decisionReason"] == "Off-brand"
     assert data["decideMdf"]["partnership"]["mdfRemaining"] == pytest.approx(7000.0)
-    actions = [e["action"] for e in await audit(db, graph_id(created["id"]))]
+    actions = [e["action"] for e in await audit_trail(db, graph_id(created["id"]))]
     assert actions == ["mdf.request", "mdf.decide.rejected"]
 
 
@@ -227,7 +217,7 @@ async def test_an_approval_that_would_overspend_is_refused_with_what_is_left(
         "MATCH (m:MdfRequest {id: $id}) RETURN m.status AS s", {"id": graph_id(second["id"])}
     )
     assert status == [{"s": "SUBMITTED"}]
-    assert [e["action"] for e in await audit(db, graph_id(second["id"]))] == ["mdf.request"]
+    assert [e["action"] for e in await audit_trail(db, graph_id(second["id"]))] == ["mdf.request"]
 
 
 async def test_many_concurrent_approvals_never_overspend(gateway: Gateway, db: Database) -> None:

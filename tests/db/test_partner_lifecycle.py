@@ -10,9 +10,10 @@ import pytest
 
 from graph import Database
 from tests.db.conftest import GraphLoader
+from tests.support.audit import audit_trail
 from tests.support.builder import Builder
 from tests.support.client import Gateway
-from tests.support.customers import gid
+from tests.support.customers import gid, graph_id
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -50,20 +51,6 @@ async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
 
 
-async def audit(db: Database, target: str) -> list[dict[str, Any]]:
-    return await db.read(
-        "MATCH (a:AuditEvent {targetId: $t}) RETURN a.action AS action, a.actorId AS actor "
-        "ORDER BY a.at",
-        {"t": target},
-    )
-
-
-def graph_id(global_id: str) -> str:
-    import base64
-
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
-
-
 async def recruit(gateway: Gateway, user: str, **extra: Any) -> dict[str, Any]:
     variables = {"input": {"partnerId": gid("Company", partner), "tier": "MEDIUM", **extra}}
     data = await gateway.ok(user, RECRUIT, variables)
@@ -80,7 +67,7 @@ async def test_an_executive_recruits_a_prospect_and_it_is_audited(
     assert created["vendor"]["id"] == gid("Company", vendor)
     assert created["partner"]["id"] == gid("Company", partner)
     assert created["mdfBudget"] == 1000.0
-    events = await audit(db, graph_id(created["id"]))
+    events = await audit_trail(db, graph_id(created["id"]))
     assert events == [{"action": "partnership.recruit", "actor": v_exec}]
 
 
@@ -96,7 +83,7 @@ async def test_the_same_idempotency_key_twice_creates_one_partnership(
         {"v": vendor, "p": partner},
     )
     assert rows[0]["n"] == 1
-    assert len(await audit(db, graph_id(first["id"]))) == 1
+    assert len(await audit_trail(db, graph_id(first["id"]))) == 1
 
 
 async def test_concurrent_retries_with_one_key_create_once(gateway: Gateway, db: Database) -> None:
@@ -173,7 +160,7 @@ async def test_the_lifecycle_moves_only_along_allowed_transitions(
     assert data["transitionPartnership"]["since"] is not None
     final = await gateway.query(v_exec, TRANSITION, {"id": pid, "status": "ACTIVE"})
     assert final.codes() == ["INVALID_TRANSITION"]
-    actions = [e["action"] for e in await audit(db, graph_id(pid))]
+    actions = [e["action"] for e in await audit_trail(db, graph_id(pid))]
     assert actions == ["partnership.recruit"] + ["partnership.status"] * 5
 
 

@@ -5,7 +5,6 @@ vendor manages its catalogue and its discount schedule, each change audited."""
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from graph import Database
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
-from tests.support.customers import gid
+from tests.support.customers import gid, graph_id
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -69,10 +68,6 @@ SCHEDULE = """mutation($tiers: [TierDiscountSetting!]!) {
 @pytest.fixture(autouse=True)
 async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
-
-
-def graph_id(global_id: str) -> str:
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
 
 
 async def audit(db: Database, target: str) -> list[dict[str, Any]]:

@@ -5,16 +5,16 @@ vendor and partners, certified users per partnership for its two parties only.""
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 import pytest
 
 from graph import Database
 from tests.db.conftest import GraphLoader
+from tests.support.audit import audit_trail
 from tests.support.builder import Builder
 from tests.support.client import Gateway
-from tests.support.customers import gid
+from tests.support.customers import gid, graph_id
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -66,18 +66,6 @@ MY_COMPLETIONS = """{ viewer { user { completions {
 @pytest.fixture(autouse=True)
 async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
-
-
-def graph_id(global_id: str) -> str:
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
-
-
-async def audit(db: Database, target: str) -> list[dict[str, Any]]:
-    return await db.read(
-        "MATCH (a:AuditEvent {targetId: $t}) RETURN a.action AS action, a.actorId AS actor "
-        "ORDER BY a.at",
-        {"t": target},
-    )
 
 
 @pytest.mark.parametrize("user", [v_exec, v_rep, h_one, m_rep, l_rep])
@@ -171,7 +159,7 @@ async def test_a_partner_user_records_a_completion_and_a_retake_keeps_the_best(
         {"u": m_rep, "c": expert},
     )
     assert rows[0]["n"] == 1
-    events = await audit(db, expert)
+    events = await audit_trail(db, expert)
     assert [(e["action"], e["actor"]) for e in events] == [("course.completion", m_rep)] * 3
     counted = await gateway.ok(v_exec, CERTIFIED, {"id": gid("Partnership", vm)})
     assert counted["partnership"]["certifiedUsers"] == 1  # m_rep was already certified
@@ -190,7 +178,7 @@ async def test_a_retried_completion_with_one_key_counts_one_attempt(
     results = await asyncio.gather(*(gateway.query(l_rep, RECORD, variables) for _ in range(6)))
     assert all(not r.errors for r in results), [r.body for r in results]
     assert {r.data["recordCourseCompletion"]["attempts"] for r in results} == {1}
-    assert len(await audit(db, expert)) == 1
+    assert len(await audit_trail(db, expert)) == 1
 
 
 @pytest.mark.parametrize(
@@ -236,7 +224,7 @@ async def test_a_manager_creates_a_course_partners_then_see_it(
     )
     seen = await gateway.ok(l_rep, COURSE, {"id": created["id"]})
     assert seen["course"]["completionCount"] == 0
-    events = await audit(db, graph_id(created["id"]))
+    events = await audit_trail(db, graph_id(created["id"]))
     assert [(e["action"], e["actor"]) for e in events] == [("course.create", v_manager)]
 
 
