@@ -62,6 +62,11 @@ async def admit(request: Request, limits: Limits, max_body_bytes: int) -> Admitt
         raise Refused(405, "METHOD_NOT_ALLOWED", "GraphQL takes GET and POST")
     if isinstance(payload, list):
         raise Refused(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request")
+    return admit_operation(payload, limits, max_body_bytes)
+
+
+def admit_operation(payload: object, limits: Limits, max_length: int) -> Admitted:
+    """One operation's payload (an HTTP body, or a WebSocket ``subscribe`` message)."""
     if not isinstance(payload, dict):
         raise Refused(400, "BAD_REQUEST", "The body must be a JSON object")
     query = payload.get("query")
@@ -73,7 +78,7 @@ async def admit(request: Request, limits: Limits, max_body_bytes: int) -> Admitt
         raise Refused(400, "BAD_REQUEST", "'variables' must be an object")
     if operation_name is not None and not isinstance(operation_name, str):
         raise Refused(400, "BAD_REQUEST", "'operationName' must be a string")
-    document = _parse(query, limits.max_tokens, max_body_bytes)
+    document = _parse(query, limits.max_tokens, max_length)
     exceeded = check_limits(document, operation_name, variables, limits)
     if exceeded is not None:
         code = str((exceeded.extensions or {}).get("code"))

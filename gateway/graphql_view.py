@@ -29,6 +29,7 @@ from strawberry.types import ExecutionResult
 from gateway.admission import Refused, admit
 from gateway.auth import bearer_token
 from gateway.state import AppState
+from gateway.subscriptions import AdmittedTransportWS
 from graph import GatewayError, GraphReader, QueryStats, Unauthenticated, Viewer, load_viewer
 from graph.commands import GraphCommands
 from schema import Context
@@ -52,6 +53,7 @@ def error_response(
 class GraphQLEndpoint(GraphQL[Context, None]):
     # Each subscription holds a feed listener; a client needs a handful, not hundreds.
     max_subscriptions_per_connection = 10
+    graphql_transport_ws_handler_class = AdmittedTransportWS
 
     def __init__(self, state: AppState) -> None:
         super().__init__(

@@ -197,3 +197,21 @@ async def test_a_partner_rep_hears_of_status_changes_of_its_own_deals_only(
         with pytest.raises(TimeoutError):
             async with asyncio.timeout(1.5):
                 await colleague.next()
+
+
+@pytest.mark.usefixtures("deal_graph")
+async def test_an_operation_over_the_socket_meets_the_same_query_limits(
+    url: str, gateway: Gateway
+) -> None:
+    # Deeper than the suite's relaxed depth limit (50) as well as production's (15).
+    deep = (
+        "subscription { dealRegistered { opportunity { partnership { vendor { partnerships"
+        + (" { edges { node { vendor { partnerships" * 12)
+        + " { totalCount }"
+        + " } } } }" * 12
+        + " } } } } }"
+    )
+    async with subscribe(url, gateway.token(dv_manager), deep) as events:
+        message = await events.next()
+    assert message["type"] == "error", message
+    assert message["payload"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
