@@ -66,7 +66,7 @@ from policy import (
     ALL_CUSTOMER_GROUPS,
     FieldGroup,
     Policy,
-    Role,
+    audit_view,
     partnership_access,
     sees_company_contacts,
 )
@@ -433,15 +433,17 @@ class GraphReader:
     async def audit_events(
         self, *, target_id: str | None, action: str | None, args: PageArgs
     ) -> Page[dict[str, Any]]:
-        """The viewer's company's audit trail (only their own actions below EXECUTIVE/ANALYST)."""
+        """The viewer's company's audit trail, as ``policy.audit_view`` allows its role."""
         ordering = f"audit:{target_id}:{action}:AT:DESC"
         params = self._paging_params(ordering, args)
-        oversees = self.viewer.role in (Role.EXECUTIVE, Role.ANALYST)
+        view = audit_view(self.viewer.role)
         params.update(
             companyId=self.viewer.company_id,
-            actorId=None if oversees else self.viewer.user_id,
+            actorId=None if view.company_wide else self.viewer.user_id,
             targetId=target_id,
             action=action,
+            hidden=list(view.hidden),
+            details=view.details,
         )
         record = (await self._read(AUDIT_EVENTS_QUERY, params))[0]
         return self._page(

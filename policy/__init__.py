@@ -15,6 +15,7 @@ from policy._actions import (
     may_share,
     may_transition,
 )
+from policy._audit import AuditView, audit_view
 from policy._deals import (
     CONFLICT_REASON,
     DEAL_TRANSITIONS,
@@ -99,6 +100,7 @@ __all__ = [
     "SHAREABLE_GROUPS",
     "TRANSITIONS",
     "Actor",
+    "AuditView",
     "Criterion",
     "CriterionScore",
     "FieldGroup",
@@ -116,6 +118,7 @@ __all__ = [
     "ScorecardConfigError",
     "Tier",
     "account_key",
+    "audit_view",
     "build_config",
     "config_from_graph",
     "config_to_graph",

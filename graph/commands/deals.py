@@ -236,7 +236,9 @@ class DealCommands(CommandSet):
                 "id": deal_id,
                 "registrant": self.viewer.company_id,
                 "linkId": link_id,
-                "purpose": f"Deal registration {deal_id}: {data.title.strip()}",
+                # Neutral: every user of both companies reads links, while the
+                # deal itself is narrowed by role (the deal points to the link).
+                "purpose": "Deal registration",
                 "auditId": f"au-{uuid.uuid4().hex}",
                 "actorId": self.viewer.user_id,
                 "detail": json.dumps(

@@ -35,6 +35,7 @@ from policy import (
     may_request_mdf,
     mdf_remaining,
     overspends,
+    sees_financials,
     sees_mdf_request,
 )
 
@@ -98,9 +99,14 @@ class MdfCommands(CommandSet):
                     current=balance["status"],
                     requested="SUBMITTED",
                 )
-            # Asking for more than is left can never be approved: say so now.
+            # Asking for more than is left can never be approved: say so now, but
+            # only to whom may read the budget (otherwise the refusal, or a search
+            # over amounts, would tell a REP what mdfRemaining refuses it).
             approved = float(balance["approved"] or 0.0)
-            if overspends(data.amount, balance["budget"], approved):
+            reads_budget = sees_financials(
+                self.viewer.role, True, data.partnership_id in self.viewer.managed
+            )
+            if reads_budget and overspends(data.amount, balance["budget"], approved):
                 raise BudgetExceeded(
                     "The amount is more than the partnership's MDF budget has left",
                     remaining=mdf_remaining(balance["budget"], approved),
@@ -147,7 +153,11 @@ class MdfCommands(CommandSet):
             if not found:
                 raise NotFound("MdfRequest", argument="id")
             partnership_id = str(found[0]["partnership"])
-            parties = await self._lock_partnership(tx, partnership_id, argument="id")
+            try:
+                parties = await self._lock_partnership(tx, partnership_id, argument="id")
+            except ActionForbidden:
+                # A request is invisible outside the parties, whoever sees the partnership.
+                raise NotFound("MdfRequest", argument="id") from None
             facts = (await tx.run(MDF_DECISION_FACTS_QUERY, {"id": request_id}))[0]
             vendor, partner = parties["vendor"], parties["partner"]
             if not sees_mdf_request(

@@ -7,27 +7,40 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from graph import ActionForbidden
-from policy import Role
-from schema.context import Info
+from policy import audit_view
+from schema.context import Context, Info
 from schema.types.audit_event import AuditEvent
+
+
+def _overseer(context: Context) -> None:
+    if not audit_view(context.viewer.role).company_wide:
+        raise ActionForbidden("Only an EXECUTIVE or ANALYST follows the audit trail")
 
 
 @strawberry.type
 class AuditSubscriptions:
     @strawberry.subscription(
-        description="Each new AuditEvent of the viewer's company (EXECUTIVE and ANALYST)."
+        description=(
+            "Each new AuditEvent of the viewer's company (EXECUTIVE and ANALYST), as the "
+            "auditEvents query shows it; detail is left out."
+        )
     )
     async def audit_event_added(
         self, info: Info, action_prefix: str = ""
     ) -> AsyncGenerator[AuditEvent, None]:
         context = info.context
-        if context.viewer.role not in (Role.EXECUTIVE, Role.ANALYST):
-            raise ActionForbidden("Only an EXECUTIVE or ANALYST follows the audit trail")
+        _overseer(context)
         assert context.feed is not None
         async with context.feed.listen(action_prefix) as events:
             while True:
                 event = await events.get()
-                if event.company_id != context.viewer.company_id:
+                # The viewer as it is now: a demoted or moved user stops here.
+                await context.refresh()
+                _overseer(context)
+                view = audit_view(context.viewer.role)
+                if event.company_id != context.viewer.company_id or event.action.startswith(
+                    view.hidden or ("\x00",)
+                ):
                     continue
                 yield AuditEvent(
                     id=strawberry.ID(event.id),

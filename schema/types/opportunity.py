@@ -107,11 +107,6 @@ class Opportunity(Node):
         row = await info.context.reader.customer(self.row.customer)
         return Customer.from_row(row, info.context.policy) if row else None
 
-    @strawberry.field(description="Global id of the Product the deal is for, if any.")
-    def product_id(self) -> strawberry.ID | None:
-        product = self.row.product
-        return strawberry.ID(to_global_id("Product", product)) if product else None
-
     @strawberry.field(description="The product, through the product rules; null if none.")
     async def product(
         self, info: Info

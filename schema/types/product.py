@@ -32,7 +32,8 @@ class Product(Node):
     price: float | None = strawberry.field(
         description="What the viewer's company pays: list price less its tier's discount."
     )
-    discount_pct: float = strawberry.field(
+    # FINANCIAL like listPrice: with price, the discount would give the list price away.
+    discount_pct: float | None = strawberry.field(
         description="The discount of the viewer's tier (0 for the vendor itself)."
     )
     tier: CollaborationTier | None = strawberry.field(
@@ -54,15 +55,15 @@ class Product(Node):
         values["description"] = p.get("description")
         values["currency"] = p.get("currency")
         values["price"] = terms.price(p.get("listPrice"))
-        values["discount_pct"] = terms.discount_pct
         values["tier"] = CollaborationTier(terms.tier.value) if terms.tier else None
         values["row"] = row
         if terms.list_price_visible:
             values["list_price"] = p.get("listPrice")
+            values["discount_pct"] = terms.discount_pct
         return obj
 
     def __getattr__(self, name: str) -> Any:
-        if name == "list_price":
+        if name in ("list_price", "discount_pct"):
             raise Forbidden(FieldGroup.FINANCIAL.value)
         raise AttributeError(name)
 

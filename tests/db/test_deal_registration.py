@@ -169,6 +169,20 @@ async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_lin
     assert covers == [{"covered": [acme1], "partnership": pa1}]
 
 
+async def test_the_automatic_link_says_nothing_of_the_deal_to_those_who_may_not_see_it(
+    gateway: Gateway,
+) -> None:
+    # Every user of both companies reads the link; a vendor REP does not see the deal.
+    deal = await register(gateway, p1_rep, title="Secret takeover")
+    assert (await gateway.ok(v_rep, ONE, {"id": deal["id"]}))["opportunity"] is None
+    links = await gateway.ok(
+        v_rep, "{ dataLinks(direction: RECEIVED) { edges { node { purpose } } } }"
+    )
+    purposes = [e["node"]["purpose"] for e in links["dataLinks"]["edges"]]
+    assert purposes
+    assert all("Secret" not in p and graph_id(deal["id"]) not in p for p in purposes)
+
+
 async def test_the_vendor_reads_the_customer_identity_and_profile_but_not_its_contact(
     gateway: Gateway,
 ) -> None:

@@ -12,6 +12,7 @@ from graph import Database
 from tests.db.conftest import GraphLoader
 from tests.support import programme as g
 from tests.support.audit import audit_trail
+from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid, graph_id
 
@@ -138,10 +139,24 @@ async def test_bad_request_input_names_the_field(
     assert result.errors[0]["extensions"]["argument"] == f"input.{field}"
 
 
-async def test_asking_for_more_than_is_left_is_budget_exceeded(gateway: Gateway) -> None:
-    result = await gateway.query(g.p_rep, REQUEST, request_input(amount=7000.01))
+async def test_an_executive_asking_for_more_than_is_left_is_told_at_once(
+    gateway: Gateway,
+) -> None:
+    result = await gateway.query(g.p_exec, REQUEST, request_input(amount=7000.01))
     assert result.codes() == ["BUDGET_EXCEEDED"]
     assert result.errors[0]["extensions"]["remaining"] == pytest.approx(7000.0)
+
+
+async def test_a_rep_learns_nothing_of_the_budget_from_a_request(gateway: Gateway) -> None:
+    # The REP may not read mdfRemaining: its request is stored, whatever the amount,
+    # and the approval (by someone who reads the budget) enforces it.
+    result = await gateway.query(g.p_rep, REQUEST, request_input(amount=7000.01))
+    assert result.codes() == []
+    assert "remaining" not in str(result.body)
+    refused = await gateway.query(
+        g.v_exec, DECIDE, {"id": result.data["requestMdf"]["id"], "approve": True}
+    )
+    assert refused.codes() == ["BUDGET_EXCEEDED"]
 
 
 async def test_the_managing_manager_approves_and_the_remaining_budget_drops(
@@ -311,3 +326,33 @@ async def test_remaining_budget_and_requests_are_financial(
         assert part["mdfRemaining"] is None
         assert part["mdfRequests"] is None
         assert {e["extensions"]["group"] for e in result.errors} == {"FINANCIAL"}
+
+
+async def test_a_third_party_that_sees_the_partnership_cannot_tell_a_request_exists(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    t = Builder()
+    vendor, partner, friend = t.company(), t.company(), t.company()
+    t.user(vendor, "EXECUTIVE")
+    p_rep = t.user(partner, "REP")
+    f_exec = t.user(friend, "EXECUTIVE")
+    pid = t.partnership(vendor, partner, tier="MEDIUM")
+    t.partnership(friend, vendor, tier="HIGH")  # the friend sees pid as network view
+    await load_graph(t.data)
+    created = await gateway.ok(
+        p_rep,
+        REQUEST,
+        {
+            "input": {
+                "partnershipId": gid("Partnership", pid),
+                "campaign": "Webinar",
+                "amount": 10.0,
+            }
+        },
+    )
+    real = await gateway.query(f_exec, DECIDE, {"id": created["requestMdf"]["id"], "approve": True})
+    made_up = await gateway.query(
+        f_exec, DECIDE, {"id": gid("MdfRequest", "md-made-up"), "approve": True}
+    )
+    assert real.codes() == made_up.codes() == ["NOT_FOUND"]
+    assert real.errors[0]["message"] == made_up.errors[0]["message"]

@@ -11,6 +11,7 @@ import pytest
 import websockets
 from starlette.applications import Starlette
 
+from graph import Database
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
@@ -25,14 +26,18 @@ v_exec = b.user(vendor, "EXECUTIVE")
 v_analyst = b.user(vendor, "ANALYST")
 v_rep = b.user(vendor, "REP")
 o_exec = b.user(other, "EXECUTIVE")
+v_exec2 = b.user(vendor, "EXECUTIVE")
 b.user(partner, "EXECUTIVE")
+p_rep = b.user(partner, "REP")
+p_analyst = b.user(partner, "ANALYST")
+mdf_partnership = b.partnership(vendor, partner, tier="MEDIUM")
 
 AUDIT = "subscription { auditEventAdded { action actorId targetId } }"
 CHECKLIST = """mutation($key: String!) {
   setOnboardingChecklist(items: [{key: $key, title: "Step"}]) { items { key } } }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(autouse=True)
 async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
 
@@ -96,12 +101,15 @@ async def test_the_audit_trail_is_also_a_query(gateway: Gateway) -> None:
         "action": "company.onboarding_checklist",
         "actorId": v_exec,
     }
-    # A REP reads only its own actions: none here.
+    # The ANALYST reads what was done, not the detail; the EXECUTIVE reads both.
+    details = "{ auditEvents(first: 1) { edges { node { detail } } } }"
+    assert (await gateway.ok(v_analyst, details))["auditEvents"]["edges"][0]["node"] == {
+        "detail": None
+    }
+    assert (await gateway.ok(v_exec, details))["auditEvents"]["edges"][0]["node"]["detail"]
+    # A REP reads only its own actions: none here; another company, none of ours.
     assert (await gateway.ok(v_rep, query))["auditEvents"]["totalCount"] == 0
-    assert (await gateway.ok(o_exec, query))["auditEvents"]["edges"][0]["node"]["actorId"] == (
-        o_exec
-    )
-    assert gid("Company", vendor)
+    assert (await gateway.ok(o_exec, query))["auditEvents"]["totalCount"] == 0
 
 
 # -- deals -------------------------------------------------------------------
@@ -197,6 +205,41 @@ async def test_a_partner_rep_hears_of_status_changes_of_its_own_deals_only(
         with pytest.raises(TimeoutError):
             async with asyncio.timeout(1.5):
                 await colleague.next()
+
+
+MDF = """mutation($input: RequestMdfInput!) { requestMdf(input: $input) { id } }"""
+
+
+async def test_an_analyst_does_not_see_mdf_in_the_audit_trail(gateway: Gateway) -> None:
+    await gateway.ok(
+        p_rep,
+        MDF,
+        {
+            "input": {
+                "partnershipId": gid("Partnership", mdf_partnership),
+                "campaign": "Secret",
+                "amount": 10.0,
+            }
+        },
+    )
+    query = "{ auditEvents(first: 5) { totalCount edges { node { action detail } } } }"
+    assert (await gateway.ok(p_analyst, query))["auditEvents"]["totalCount"] == 0
+    own = (await gateway.ok(p_rep, query))["auditEvents"]["edges"]
+    assert [e["node"]["action"] for e in own] == ["mdf.request"]
+    assert "Secret" in own[0]["node"]["detail"]
+
+
+async def test_a_subscriber_demoted_meanwhile_gets_nothing_more(
+    url: str, gateway: Gateway, db: Database
+) -> None:
+    async with subscribe(url, gateway.token(v_exec2), AUDIT) as events:
+        await asyncio.sleep(0.3)
+        await db.write("MATCH (u:User {id: $id}) SET u.role = 'REP'", {"id": v_exec2})
+        await gateway.ok(v_exec, CHECKLIST, {"key": "after"})
+        message = await events.next()
+    assert message["type"] == "next", message
+    assert message["payload"]["data"] is None
+    assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["FORBIDDEN"]
 
 
 @pytest.mark.usefixtures("deal_graph")
