@@ -7,6 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -14,10 +16,13 @@ from starlette.routing import Route, WebSocketRoute
 from gateway.auth import TokenVerifier
 from gateway.graphql_view import GraphQLEndpoint
 from gateway.limits import Limits
+from gateway.logs import configure_logging
+from gateway.metrics import Metrics
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
 from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
+from gateway.tracing import configure_tracing
 from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
 from graph.feed import AuditFeed
 from policy import default_pricing, default_scorecard, load_policy
@@ -65,11 +70,32 @@ def build_state(settings: Settings) -> AppState:
         ),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
+        metrics=Metrics(),
     )
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """Browsers on the configured origins may call the API; others get no CORS headers
+    (and a 400 on preflight). Tokens travel in a header, never in cookies."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id", "traceparent"],
+            expose_headers=["x-request-id", "retry-after"],
+            allow_credentials=False,
+            max_age=600,
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    configure_tracing()
     state = build_state(settings)
     migrated = False
 
@@ -115,7 +141,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", state.metrics.endpoint)] if settings.metrics else []),
         ],
+        middleware=cors_middleware(settings),
         lifespan=lifespan,
     )
     app.state.prm = state

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import DocumentNode, OperationDefinitionNode
+from opentelemetry import propagate, trace
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -28,8 +31,11 @@ from strawberry.types import ExecutionResult
 
 from gateway.admission import Refused, admit
 from gateway.auth import bearer_token
+from gateway.logs import request_id_var
+from gateway.metrics import outcome_of
 from gateway.state import AppState
 from gateway.subscriptions import AdmittedTransportWS
+from gateway.tracing import tracer
 from graph import GatewayError, GraphReader, QueryStats, Unauthenticated, Viewer, load_viewer
 from graph.commands import GraphCommands
 from schema import Context
@@ -73,20 +79,81 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         request = Request(scope, receive)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         request.state.request_id = request_id
-        response = await self._handle(request, request_id)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            with tracer.start_as_current_span(
+                "graphql",
+                context=propagate.extract(request.headers),
+                kind=trace.SpanKind.SERVER,
+                attributes={"prm.request_id": request_id},
+            ) as span:
+                response = await self._handle(request, request_id)
+                self._observe(request, response, span, time.perf_counter() - started)
+        finally:
+            request_id_var.reset(token)
         response.headers.setdefault("x-request-id", request_id)
         await response(scope, receive, send)
+
+    def _observe(
+        self, request: Request, response: Response, span: trace.Span, seconds: float
+    ) -> None:
+        """Metrics, span attributes and one log line for a finished request."""
+        if response.media_type == "text/html":
+            return  # GraphiQL's page, not an operation
+        kind, name = getattr(request.state, "operation", (None, None))
+        codes: list[str] | None = getattr(request.state, "codes", None)
+        has_data = bool(getattr(request.state, "has_data", False))
+        if codes is None:  # refused before execution: a small error body
+            codes = _codes_of(response)
+        outcome = outcome_of(response.status_code, has_data, codes)
+        stats: QueryStats | None = getattr(request.state, "stats", None)
+        round_trips = stats.round_trips if stats else 0
+        db_seconds = stats.db_seconds if stats else 0.0
+        metrics = self.state.metrics
+        operation = metrics.operation_label(name)
+        metrics.observe_request(
+            operation=operation,
+            outcome=outcome,
+            seconds=seconds,
+            round_trips=round_trips,
+            db_seconds=db_seconds,
+            codes=codes,
+        )
+        if kind:
+            span.update_name(f"{kind} {name}" if name else kind)
+            span.set_attribute("graphql.operation.type", kind)
+        if name:
+            span.set_attribute("graphql.operation.name", name)
+        span.set_attribute("http.response.status_code", response.status_code)
+        span.set_attribute("prm.outcome", outcome)
+        span.set_attribute("prm.cypher.round_trips", round_trips)
+        if outcome == "error":
+            span.set_status(trace.StatusCode.ERROR, ",".join(sorted(set(codes))) or None)
+        log.info(
+            "graphql %s",
+            operation,
+            extra={
+                "operation": operation,
+                "outcome": outcome,
+                "status": response.status_code,
+                "duration_ms": round(seconds * 1000, 3),
+                "cypher_round_trips": round_trips,
+                "error_codes": sorted(set(codes)) or None,
+            },
+        )
 
     async def _handle(self, request: Request, request_id: str) -> Response:
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             if self.graphql_ide:
                 return await self.render_graphql_ide(request)
             return error_response(404, "NOT_FOUND", "GraphiQL is disabled", request_id)
-        stats = QueryStats()
-        request.state.stats = stats
         state = self.state
+        stats = QueryStats(on_batch=state.metrics.observe_batch)
+        request.state.stats = stats
         try:
-            await admit(request, state.limits, state.settings.max_body_bytes)
+            admitted = await admit(request, state.limits, state.settings.max_body_bytes)
+            request.state.operation = operation_of(admitted.document, admitted.operation_name)
             subject = await state.verifier.subject(bearer_token(request))
             retry_after = state.rate_limiter.acquire(subject)
             if retry_after:
@@ -164,6 +231,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         data = await super().process_result(request, result)
+        request.state.has_data = data.get("data") is not None
+        request.state.codes = [_code(e) for e in data.get("errors") or ()]
         extensions: dict[str, Any] = dict(data.get("extensions") or {})
         extensions["requestId"] = request.state.request_id
         if self.state.settings.expose_stats:
@@ -195,6 +264,31 @@ def _bearer(header: str) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token")
     return token.strip()
+
+
+def operation_of(document: DocumentNode, name: str | None) -> tuple[str | None, str | None]:
+    """(type, name) of the operation a request runs: the named one, or the only one."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for op in operations:
+        op_name = op.name.value if op.name else None
+        if (name is not None and op_name == name) or (name is None and len(operations) == 1):
+            return op.operation.value, op_name
+    return None, name
+
+
+def _code(error: object) -> str:
+    extensions = error.get("extensions") if isinstance(error, Mapping) else None
+    code = extensions.get("code") if isinstance(extensions, Mapping) else None
+    return str(code) if code else "UNKNOWN"
+
+
+def _codes_of(response: Response) -> list[str]:
+    try:
+        body = json.loads(bytes(response.body))
+    except (ValueError, AttributeError):
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return [_code(e) for e in errors or ()]
 
 
 def _status_for(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:

@@ -60,6 +60,12 @@ class Settings:
     rate_limit_burst: int = 100
     expose_stats: bool = True
     log_level: str = "INFO"
+    #: ``json`` (one object a line, with the request id) or ``text`` (PRM_LOG_FORMAT).
+    log_format: Literal["json", "text"] = "text"
+    #: Origins allowed to call the API from a browser (PRM_CORS_ORIGINS, comma-separated).
+    cors_origins: tuple[str, ...] = ()
+    #: Serve Prometheus metrics at /metrics (PRM_METRICS).
+    metrics: bool = True
     #: How long an open deal registration protects its registrant (PRM_DEAL_PROTECTION_DAYS).
     deal_protection_days: int = DEFAULT_PROTECTION_DAYS
     #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
@@ -112,6 +118,10 @@ class Settings:
         if password is None:
             raise SettingsError("NEO4J_PASSWORD is required when PRM_ENV=prod")
         cursor_secret = get("PRM_CURSOR_SECRET") or jwt_secret or public_key or jwks_url
+        log_format = get("PRM_LOG_FORMAT", "json" if prod else "text")
+        if log_format not in ("json", "text"):
+            raise SettingsError(f"PRM_LOG_FORMAT must be json or text, got {log_format!r}")
+        cors = get("PRM_CORS_ORIGINS") or ""
         settings = cls(
             env="prod" if prod else "dev",
             host=get("PRM_HOST", "127.0.0.1") or "127.0.0.1",
@@ -147,6 +157,9 @@ class Settings:
             rate_limit_burst=int(number("PRM_RATE_LIMIT_BURST", 100)),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
+            log_format="json" if log_format == "json" else "text",
+            cors_origins=tuple(o.strip().rstrip("/") for o in cors.split(",") if o.strip()),
+            metrics=flag("PRM_METRICS", True),
             deal_protection_days=int(number("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS)),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
         )

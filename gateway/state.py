@@ -8,6 +8,7 @@ import strawberry
 
 from gateway.auth import TokenVerifier
 from gateway.limits import Limits
+from gateway.metrics import Metrics
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from graph import CursorCodec, Database
@@ -26,3 +27,4 @@ class AppState:
     limits: Limits
     rate_limiter: RateLimiter
     feed: AuditFeed
+    metrics: Metrics

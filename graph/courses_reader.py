@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.courses import (
     CERTIFIED_USERS_QUERY,
     COMPLETIONS_OF_USERS_QUERY,
@@ -64,12 +62,14 @@ def _completion_row(row: Mapping[str, Any]) -> CompletionRow:
 class CourseReader(AggregateReader):
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._courses = DataLoader(self._load_courses)
-        self._pages = DataLoader(self._load_pages)
-        self._counts = DataLoader(self._load_counts)
-        self._completion_pages = DataLoader(self._load_completion_pages)
-        self._certified = DataLoader(self._load_certified)
-        self._own = DataLoader(self._load_own_completions)
+        self._courses = self._loader("courses.courses", self._load_courses)
+        self._pages = self._loader("courses.pages", self._load_pages)
+        self._counts = self._loader("courses.counts", self._load_counts)
+        self._completion_pages = self._loader(
+            "courses.completion_pages", self._load_completion_pages
+        )
+        self._certified = self._loader("courses.certified", self._load_certified)
+        self._own = self._loader("courses.own_completions", self._load_own_completions)
 
     async def course(self, course_id: str) -> CourseRow | None:
         result: CourseRow | None = await self._courses.load(course_id)

@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.opportunities import OPPORTUNITIES_BY_IDS_QUERY, opportunities_page_query
 from graph.reader import AggregateReader, PageArgs
 from graph.records import Page, Props
@@ -56,7 +54,7 @@ class DealReader(AggregateReader):
 
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._by_id = DataLoader(self._load)
+        self._by_id = self._loader("deals.by_id", self._load)
 
     async def opportunity(self, opportunity_id: str) -> OpportunityRow | None:
         result: OpportunityRow | None = await self._by_id.load(opportunity_id)

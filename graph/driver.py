@@ -21,10 +21,14 @@ from typing import Any, LiteralString, TypeVar
 import neo4j
 from neo4j import AsyncGraphDatabase, Query, RoutingControl
 from neo4j import exceptions as neo4j_errors
+from opentelemetry import trace
 
 from graph.errors import QueryTimeout, ServiceUnavailable
 
 log = logging.getLogger("prm.graph")
+# The OpenTelemetry API only: a no-op unless the process installs an SDK tracer
+# provider (the gateway does when OTEL_ exporter variables are set).
+_tracer = trace.get_tracer("prm.graph")
 
 Params = Mapping[str, Any]
 T = TypeVar("T")
@@ -47,11 +51,22 @@ _UNAVAILABLE = (
 
 @dataclass
 class QueryStats:
-    """Per-request counters: how many Cypher round trips and how long they took."""
+    """Per-request counters: how many Cypher round trips and how long they took.
+
+    ``on_batch`` is told the name and size of every loader batch (the gateway
+    sets it to feed a metric; ``graph`` knows nothing of metrics).
+    """
 
     round_trips: int = 0
     db_seconds: float = 0.0
     queries: list[str] = field(default_factory=list)
+    batches: int = 0
+    on_batch: Callable[[str, int], None] | None = field(default=None, repr=False)
+
+    def batch(self, loader: str, size: int) -> None:
+        self.batches += 1
+        if self.on_batch is not None:
+            self.on_batch(loader, size)
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,7 @@ class Database:
         """
         deadline = time.perf_counter() + self.config.retry_seconds
         delay = 0.05
-        async with _round_trip(stats), asyncio.timeout(self._deadline):
+        async with _round_trip(stats, query, "read"), asyncio.timeout(self._deadline):
             while True:
                 try:
                     return await self._auto_commit_read(query, params)
@@ -127,7 +142,7 @@ class Database:
         self, query: LiteralString, params: Params, stats: QueryStats | None = None
     ) -> list[dict[str, Any]]:
         """A write through a managed transaction: retried by the driver, bookmarked."""
-        async with _round_trip(stats), asyncio.timeout(self._deadline):
+        async with _round_trip(stats, query, "write"), asyncio.timeout(self._deadline):
             result: list[dict[str, Any]] = await self._driver.execute_query(
                 Query(query, timeout=self.config.query_timeout),
                 dict(params),
@@ -183,7 +198,8 @@ class WriteTx:
         # transient to rerun the transaction; ``Database.transaction`` translates.
         started = time.perf_counter()
         try:
-            return await _records(await self._tx.run(query, dict(params)))
+            with _span(query, "transaction"):
+                return await _records(await self._tx.run(query, dict(params)))
         finally:
             if self._stats is not None:
                 self._stats.round_trips += 1
@@ -204,13 +220,35 @@ async def _translated() -> AsyncIterator[None]:
         raise ServiceUnavailable() from exc
 
 
+def _span(query: LiteralString, kind: str) -> contextlib.AbstractContextManager[trace.Span]:
+    """A child span of the current one for one Cypher round trip.
+
+    The statement is a parameterized constant (no values), so its text is safe
+    to export; the span is named after its first line.
+    """
+    first = query.lstrip().split("\n", 1)[0][:80]
+    return _tracer.start_as_current_span(
+        f"cypher {kind}",
+        kind=trace.SpanKind.CLIENT,
+        attributes={
+            "db.system": "neo4j",
+            "db.operation.name": first,
+            "db.query.text": query,
+            "prm.cypher.mode": kind,
+        },
+    )
+
+
 @contextlib.asynccontextmanager
-async def _round_trip(stats: QueryStats | None) -> AsyncIterator[None]:
-    """One counted round trip, with driver errors translated into the gateway's."""
+async def _round_trip(
+    stats: QueryStats | None, query: LiteralString = "", kind: str = "read"
+) -> AsyncIterator[None]:
+    """One counted round trip (a span too), with driver errors translated into the gateway's."""
     started = time.perf_counter()
     try:
-        async with _translated():
-            yield
+        with _span(query, kind):
+            async with _translated():
+                yield
     finally:
         if stats is not None:
             stats.round_trips += 1

@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.mdf import (
     MDF_BALANCES_QUERY,
     MDF_REQUESTS_BY_IDS_QUERY,
@@ -56,9 +54,9 @@ def _request_row(row: Mapping[str, Any]) -> MdfRequestRow:
 class MdfReader(AggregateReader):
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._requests = DataLoader(self._load_requests)
-        self._pages = DataLoader(self._load_pages)
-        self._balances = DataLoader(self._load_balances)
+        self._requests = self._loader("mdf.requests", self._load_requests)
+        self._pages = self._loader("mdf.pages", self._load_pages)
+        self._balances = self._loader("mdf.balances", self._load_balances)
 
     async def request(self, request_id: str) -> MdfRequestRow | None:
         result: MdfRequestRow | None = await self._requests.load(request_id)

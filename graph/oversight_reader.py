@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.oversight import oversight_breakdown_query, oversight_totals_query
 from graph.reader import AggregateReader, GraphReader
 from policy import OversightScope, oversees_financials, oversight_scope
@@ -65,8 +63,8 @@ def _amounts(rows: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, ...] | N
 class OversightReader(AggregateReader):
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._totals = DataLoader(self._load_totals)
-        self._breakdowns = DataLoader(self._load_breakdowns)
+        self._totals = self._loader("oversight.totals", self._load_totals)
+        self._breakdowns = self._loader("oversight.breakdowns", self._load_breakdowns)
 
     @property
     def scope(self) -> OversightScope:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.products import (
     DISCOUNTS_OF_COMPANIES_QUERY,
     PRODUCTS_BY_IDS_QUERY,
@@ -45,9 +43,9 @@ class TierDiscountRow:
 class ProductReader(AggregateReader):
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._products = DataLoader(self._load_products)
-        self._pages = DataLoader(self._load_pages)
-        self._schedules = DataLoader(self._load_schedules)
+        self._products = self._loader("products.products", self._load_products)
+        self._pages = self._loader("products.pages", self._load_pages)
+        self._schedules = self._loader("products.schedules", self._load_schedules)
 
     def _terms(
         self, vendor: str, tiers: Sequence[str | None], discounts: Sequence[Mapping[str, Any]]

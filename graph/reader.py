@@ -147,6 +147,11 @@ class AggregateReader:
     async def _read(self, query: LiteralString, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         return await self.parent.db.read(query, params, self.parent.stats)
 
+    def _loader(
+        self, name: str, load: Callable[[Sequence[Any]], Awaitable[Any]]
+    ) -> DataLoader[Any, Any]:
+        return batch_loader(self.parent.stats, name, load)
+
 
 class GraphReader:
     def __init__(
@@ -167,18 +172,26 @@ class GraphReader:
         self._default_first = default_first
         self._max_first = max_first
         self._use_viewer(viewer)
-        self._companies = DataLoader(self._load_companies)
-        self._users = DataLoader(self._load_users)
-        self._customers = DataLoader(self._load_customers)
-        self._partnerships = DataLoader(self._load_partnerships)
-        self._data_links = DataLoader(self._load_data_links)
-        self._contacts = DataLoader(self._load_contacts)
-        self._customer_pages = DataLoader(self._load_customer_pages)
-        self._partnership_pages = DataLoader(self._load_partnership_pages)
-        self._data_link_pages = DataLoader(self._load_data_link_pages)
-        self._company_contact_pages = DataLoader(self._load_company_contact_pages)
-        self._customer_contact_pages = DataLoader(self._load_customer_contact_pages)
-        self._onboarding_items = DataLoader(self._load_onboarding_items)
+        self._companies = batch_loader(stats, "companies", self._load_companies)
+        self._users = batch_loader(stats, "users", self._load_users)
+        self._customers = batch_loader(stats, "customers", self._load_customers)
+        self._partnerships = batch_loader(stats, "partnerships", self._load_partnerships)
+        self._data_links = batch_loader(stats, "data_links", self._load_data_links)
+        self._contacts = batch_loader(stats, "contacts", self._load_contacts)
+        self._customer_pages = batch_loader(stats, "customer_pages", self._load_customer_pages)
+        self._partnership_pages = batch_loader(
+            stats, "partnership_pages", self._load_partnership_pages
+        )
+        self._data_link_pages = batch_loader(stats, "data_link_pages", self._load_data_link_pages)
+        self._company_contact_pages = batch_loader(
+            stats, "company_contact_pages", self._load_company_contact_pages
+        )
+        self._customer_contact_pages = batch_loader(
+            stats, "customer_contact_pages", self._load_customer_contact_pages
+        )
+        self._onboarding_items = batch_loader(
+            stats, "onboarding_items", self._load_onboarding_items
+        )
 
     def _use_viewer(self, viewer: Viewer) -> None:
         self.viewer = viewer
@@ -656,6 +669,19 @@ def _drop_none(page: Page[PartnershipRow | None]) -> Page[PartnershipRow]:
         has_next=page.has_next,
         has_previous=page.has_previous,
     )
+
+
+def batch_loader(
+    stats: QueryStats, name: str, load: Callable[[Sequence[Any]], Awaitable[Any]]
+) -> DataLoader[Any, Any]:
+    """A DataLoader whose every batch reports its name and size to ``stats``
+    (the gateway turns that into the loader batch size metric)."""
+
+    async def observed(keys: Sequence[Any]) -> Any:
+        stats.batch(name, len(keys))
+        return await load(keys)
+
+    return DataLoader(observed)
 
 
 G = TypeVar("G", bound=Hashable)

@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from graph.queries.scorecards import SCORECARD_CONFIG_OF_COMPANY_QUERY, SCORECARD_FIGURES_QUERY
 from graph.reader import AggregateReader, GraphReader
 from policy import (
@@ -55,7 +53,7 @@ def figures_of(row: Mapping[str, Any]) -> dict[Criterion, float | None]:
 class ScorecardReader(AggregateReader):
     def __init__(self, parent: GraphReader) -> None:
         super().__init__(parent)
-        self._scorecards = DataLoader(self._load_scorecards)
+        self._scorecards = self._loader("scorecard.scorecards", self._load_scorecards)
 
     async def scorecard(self, partnership_id: str) -> ScorecardRow | None:
         """None when the viewer may not see this partnership's scorecard."""

@@ -58,7 +58,12 @@ async def test_neo4j_down_gives_a_fast_503_and_recovery_needs_no_restart(
     assert result.codes() == ["SERVICE_UNAVAILABLE"]
     assert "Traceback" not in str(result.body)
     assert elapsed < 8, f"took {elapsed:.1f}s: the driver's 30 s retry is not bounded"
-    assert (await proxied.client.get("/readyz")).status_code == 503
+    not_ready = await proxied.client.get("/readyz")
+    assert not_ready.status_code == 503
+    assert not_ready.json() == {"ready": False, "neo4j": False, "migrations": True}
+    assert (await proxied.client.get("/healthz")).status_code == 200  # alive, only not ready
+    metrics = (await proxied.client.get("/metrics")).text
+    assert 'prm_graphql_errors_total{code="SERVICE_UNAVAILABLE"} 1.0' in metrics
 
     await proxy.up()
     assert (await proxied.ok(user, QUERY))["viewer"]["company"]["name"] == "Acme"
@@ -76,4 +81,8 @@ async def test_an_unreachable_neo4j_at_start_up_still_serves_503s() -> None:
             assert result.status == 503
             assert result.codes() == ["SERVICE_UNAVAILABLE"]
             assert (await client.get("/healthz")).status_code == 200
-            assert (await client.get("/readyz")).json()["ready"] is False
+            assert (await client.get("/readyz")).json() == {
+                "ready": False,
+                "neo4j": False,
+                "migrations": False,
+            }

@@ -1,0 +1,140 @@
+"""Prometheus metrics of the gateway, served at ``/metrics``.
+
+Each app has its own registry (tests build many apps in one process). With
+several Uvicorn workers every process counts for itself; set
+``PROMETHEUS_MULTIPROC_DIR`` to an empty, writable directory before start-up
+and ``/metrics`` then sums all workers (prometheus-client's multiprocess mode).
+
+Label values are bounded: the operation name comes from the client, so it is
+kept only if it is a GraphQL name and while fewer than ``MAX_OPERATIONS``
+distinct names have been seen; beyond that it counts as ``other``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.requests import Request
+from starlette.responses import Response
+
+MAX_OPERATIONS = 200
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_COUNT_BUCKETS = (1, 2, 3, 5, 8, 13, 21, 34, 55, 100, 250, 1000)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._operations: set[str] = set()
+        self._lock = threading.Lock()
+        r = self.registry
+        self.requests = Counter(
+            "prm_graphql_requests",
+            "GraphQL requests by operation name and outcome (ok, partial, error).",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.latency = Histogram(
+            "prm_graphql_request_duration_seconds",
+            "Wall time of a GraphQL request, admission to response.",
+            ["operation", "outcome"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.round_trips = Histogram(
+            "prm_cypher_round_trips_per_request",
+            "Cypher round trips a GraphQL request made (bounded by query depth).",
+            ["operation"],
+            buckets=_COUNT_BUCKETS,
+            registry=r,
+        )
+        self.round_trips_total = Counter(
+            "prm_cypher_round_trips",
+            "Cypher round trips made for GraphQL requests.",
+            ["operation"],
+            registry=r,
+        )
+        self.db_seconds = Histogram(
+            "prm_cypher_seconds_per_request",
+            "Time a GraphQL request spent waiting on Neo4j.",
+            ["operation"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.errors = Counter(
+            "prm_graphql_errors",
+            "GraphQL errors by extensions.code (a response may carry several).",
+            ["code"],
+            registry=r,
+        )
+        self.batch_size = Histogram(
+            "prm_loader_batch_size",
+            "Keys per DataLoader batch (one Cypher read each), by loader.",
+            ["loader"],
+            buckets=_COUNT_BUCKETS,
+            registry=r,
+        )
+
+    def operation_label(self, name: str | None) -> str:
+        if not name:
+            return "anonymous"
+        if not _NAME.fullmatch(name):
+            return "other"
+        with self._lock:
+            if name in self._operations:
+                return name
+            if len(self._operations) >= MAX_OPERATIONS:
+                return "other"
+            self._operations.add(name)
+            return name
+
+    def observe_batch(self, loader: str, size: int) -> None:
+        self.batch_size.labels(loader).observe(size)
+
+    def observe_request(
+        self,
+        *,
+        operation: str,
+        outcome: str,
+        seconds: float,
+        round_trips: int,
+        db_seconds: float,
+        codes: list[str],
+    ) -> None:
+        self.requests.labels(operation, outcome).inc()
+        self.latency.labels(operation, outcome).observe(seconds)
+        self.round_trips.labels(operation).observe(round_trips)
+        self.round_trips_total.labels(operation).inc(round_trips)
+        self.db_seconds.labels(operation).observe(db_seconds)
+        for code in codes:
+            self.errors.labels(code).inc()
+
+    def render(self) -> bytes:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped upstream
+            return generate_latest(registry)
+        return generate_latest(self.registry)
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(self.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def outcome_of(status: int, has_data: bool, codes: list[str]) -> str:
+    """``ok`` (no error), ``partial`` (data with some errors, e.g. redacted fields), ``error``."""
+    if status == 200 and not codes:
+        return "ok"
+    if status == 200 and has_data:
+        return "partial"
+    return "error"
