@@ -190,6 +190,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             stats,
             default_first=s.settings.default_first,
             max_first=s.settings.max_first,
+            max_network_depth=s.settings.max_network_depth,
+            min_bucket=s.settings.min_bucket,
         )
         return Context(
             viewer=viewer,

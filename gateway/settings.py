@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from gateway.limits import Limits
-from policy import DEFAULT_PROTECTION_DAYS
+from policy import DEFAULT_MAX_NETWORK_DEPTH, DEFAULT_MIN_BUCKET, DEFAULT_PROTECTION_DAYS
 from policy._policy import DEFAULT_POLICY_FILE
 
 DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
@@ -71,6 +71,10 @@ class Settings:
     #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
     #: (reads expire deals lazily anyway; `prm sweep-deals` does it from cron).
     deal_sweep_seconds: float = 0.0
+    #: Deepest network(depth:) a client may ask for, and its default (PRM_MAX_NETWORK_DEPTH).
+    max_network_depth: int = DEFAULT_MAX_NETWORK_DEPTH
+    #: Smallest bucket an overlap or coverage breakdown shows (PRM_MIN_BUCKET).
+    min_bucket: int = DEFAULT_MIN_BUCKET
 
     @property
     def jwt_algorithms(self) -> list[str]:
@@ -162,6 +166,8 @@ class Settings:
             metrics=flag("PRM_METRICS", True),
             deal_protection_days=int(number("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS)),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
+            max_network_depth=int(number("PRM_MAX_NETWORK_DEPTH", DEFAULT_MAX_NETWORK_DEPTH)),
+            min_bucket=int(number("PRM_MIN_BUCKET", DEFAULT_MIN_BUCKET)),
         )
         if not settings.cursor_secret:
             raise SettingsError("PRM_CURSOR_SECRET is required")
@@ -169,6 +175,10 @@ class Settings:
             raise SettingsError("need 0 < PRM_DEFAULT_FIRST <= PRM_MAX_FIRST")
         if not 0 < settings.deal_protection_days <= 3650:
             raise SettingsError("PRM_DEAL_PROTECTION_DAYS must be between 1 and 3650")
+        if not 0 < settings.max_network_depth <= 10:
+            raise SettingsError("PRM_MAX_NETWORK_DEPTH must be between 1 and 10")
+        if settings.min_bucket < 1:
+            raise SettingsError("PRM_MIN_BUCKET must be at least 1")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

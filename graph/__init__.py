@@ -20,6 +20,15 @@ from graph.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
+from graph.explore_reader import (
+    AtRiskRow,
+    Bucket,
+    Concentration,
+    MeasureRow,
+    NetworkRow,
+    OverlapRow,
+    PathRow,
+)
 from graph.mdf_reader import MdfBalance, MdfRequestRow
 from graph.migrations import migrate
 from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
@@ -42,12 +51,15 @@ from graph.viewer import Viewer, load_viewer
 __all__ = [
     "ActionForbidden",
     "Amount",
+    "AtRiskRow",
     "BadUserInput",
+    "Bucket",
     "BudgetExceeded",
     "CompanyFilterField",
     "CompanyQuery",
     "CompanyRow",
     "CompletionRow",
+    "Concentration",
     "Conflict",
     "ContactRow",
     "CourseCounts",
@@ -66,14 +78,18 @@ __all__ = [
     "InvalidTransition",
     "MdfBalance",
     "MdfRequestRow",
+    "MeasureRow",
+    "NetworkRow",
     "NotFound",
     "OpportunityRow",
     "OrderField",
+    "OverlapRow",
     "OversightTotals",
     "Page",
     "PageArgs",
     "PartnershipFigures",
     "PartnershipRow",
+    "PathRow",
     "ProductRow",
     "QueryStats",
     "QueryTimeout",

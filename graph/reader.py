@@ -64,6 +64,8 @@ from graph.records import (
 from graph.viewer import Viewer, load_viewer
 from policy import (
     ALL_CUSTOMER_GROUPS,
+    DEFAULT_MAX_NETWORK_DEPTH,
+    DEFAULT_MIN_BUCKET,
     FieldGroup,
     Policy,
     audit_view,
@@ -74,6 +76,7 @@ from policy import (
 if TYPE_CHECKING:
     from graph.courses_reader import CourseReader
     from graph.deals_reader import DealReader
+    from graph.explore_reader import ExploreReader
     from graph.mdf_reader import MdfReader
     from graph.oversight_reader import OversightReader
     from graph.products_reader import ProductReader
@@ -164,6 +167,8 @@ class GraphReader:
         *,
         default_first: int = 20,
         max_first: int = 100,
+        max_network_depth: int = DEFAULT_MAX_NETWORK_DEPTH,
+        min_bucket: int = DEFAULT_MIN_BUCKET,
     ) -> None:
         self.db = db
         self.policy = policy
@@ -171,6 +176,9 @@ class GraphReader:
         self._codec = codec
         self._default_first = default_first
         self._max_first = max_first
+        #: Network exploration: the deepest network(depth:) and the smallest count shown.
+        self.max_network_depth = max_network_depth
+        self.min_bucket = min_bucket
         self._use_viewer(viewer)
         self._companies = batch_loader(stats, "companies", self._load_companies)
         self._users = batch_loader(stats, "users", self._load_users)
@@ -258,6 +266,13 @@ class GraphReader:
         from graph.oversight_reader import OversightReader
 
         return OversightReader(self)
+
+    @cached_property
+    def explore(self) -> ExploreReader:
+        """Network, paths, account overlap, portfolio (graph/explore_reader.py)."""
+        from graph.explore_reader import ExploreReader
+
+        return ExploreReader(self)
 
     # -- arguments ---------------------------------------------------------
 

@@ -28,6 +28,13 @@ from policy._deals import (
     may_register_deal,
     sees_deal,
 )
+from policy._explore import (
+    DEFAULT_MAX_NETWORK_DEPTH,
+    DEFAULT_MIN_BUCKET,
+    network_hubs,
+    overlap_lists_accounts,
+    sees_portfolio,
+)
 from policy._mdf import (
     MDF_DECISIONS,
     may_decide_mdf,
@@ -91,6 +98,8 @@ __all__ = [
     "ALL_CUSTOMER_GROUPS",
     "CONFLICT_REASON",
     "DEAL_TRANSITIONS",
+    "DEFAULT_MAX_NETWORK_DEPTH",
+    "DEFAULT_MIN_BUCKET",
     "DEFAULT_PASSING_SCORE",
     "DEFAULT_PROTECTION_DAYS",
     "MAX_DISCOUNT_PCT",
@@ -144,6 +153,8 @@ __all__ = [
     "may_share",
     "may_transition",
     "mdf_remaining",
+    "network_hubs",
+    "overlap_lists_accounts",
     "oversees_financials",
     "oversight_scope",
     "overspends",
@@ -154,6 +165,7 @@ __all__ = [
     "sees_deal",
     "sees_financials",
     "sees_mdf_request",
+    "sees_portfolio",
     "sees_scorecard",
     "sees_vendor_offerings",
 ]

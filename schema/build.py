@@ -26,6 +26,7 @@ from schema.mutations.scorecards import ScorecardMutations
 from schema.queries.audit import AuditQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.explore import ExploreQueries
 from schema.queries.mdf import MdfQueries
 from schema.queries.opportunities import OpportunityQueries
 from schema.queries.oversight import OversightQueries
@@ -50,6 +51,7 @@ QUERY_PARTS: tuple[type, ...] = (
     CourseQueries,
     MdfQueries,
     OversightQueries,
+    ExploreQueries,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (AuditSubscriptions, DealSubscriptions)
 MUTATION_PARTS: tuple[type, ...] = (

@@ -1,0 +1,269 @@
+"""Reads of the partner network and the viewer's portfolio (graph/queries/network.py,
+graph/queries/portfolio.py): each answer is one statement computed in Neo4j."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graph.errors import BadUserInput
+from graph.queries.network import NETWORK_MEASURES_QUERY, NETWORK_QUERY, PARTNER_PATH_QUERY
+from graph.queries.portfolio import (
+    OVERLAP_QUERY,
+    PORTFOLIO_AT_RISK_QUERY,
+    PORTFOLIO_DUPLICATED_COVERAGE_QUERY,
+    PORTFOLIO_PARTNERSHIPS_QUERY,
+    PORTFOLIO_SHARED_CUSTOMERS_QUERY,
+    PORTFOLIO_WON_REVENUE_QUERY,
+)
+from graph.reader import AggregateReader, PageArgs
+from graph.records import CustomerRow, Page, PartnershipRow
+from graph.values import native
+from policy import FieldGroup, network_hubs, overlap_lists_accounts
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """Companies (id → hops from the start) and the visible partnerships between them."""
+
+    distances: Mapping[str, int]
+    partnerships: Sequence[PartnershipRow]
+
+
+@dataclass(frozen=True, slots=True)
+class PathRow:
+    companies: Sequence[str]
+    partnerships: Sequence[PartnershipRow]
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    key: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapAccountRow:
+    account: str
+    ours: Sequence[CustomerRow]
+    theirs: Sequence[CustomerRow]
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapRow:
+    partnership: PartnershipRow
+    partner: str
+    total: int
+    by_industry: Sequence[Bucket]
+    by_region: Sequence[Bucket]
+    #: None at LOW tier: counts only.
+    accounts: Sequence[OverlapAccountRow] | None
+    min_bucket: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    company: str
+    degree: int
+    #: Harmonic closeness over the visible network, normalized to [0, 1].
+    centrality: float
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    partner: str
+    value: float
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Concentration:
+    currency: str | None
+    total: float
+    top: Sequence[Share]
+    herfindahl: float
+
+    @property
+    def top_share(self) -> float:
+        return sum(s.share for s in self.top)
+
+
+@dataclass(frozen=True, slots=True)
+class AtRiskRow:
+    partnership: str
+    partner: str
+    pipeline_recent: float
+    pipeline_previous: float
+    expiring_links: int
+    last_activity: datetime | None
+    declining: bool
+    inactive: bool
+
+
+def _shares(rows: Sequence[Mapping[str, Any]]) -> tuple[Share, ...]:
+    return tuple(Share(r["partner"], float(r["value"]), float(r["share"])) for r in rows)
+
+
+class ExploreReader(AggregateReader):
+    @property
+    def hubs(self) -> list[str]:
+        return network_hubs(self.viewer.company_id, self.viewer.high_partners)
+
+    def _partnerships(self, rows: Sequence[Mapping[str, Any]]) -> list[PartnershipRow]:
+        built = (self.parent._partnership_row(r) for r in rows)
+        return [p for p in built if p is not None]
+
+    def check_depth(self, depth: int | None) -> int:
+        limit = self.parent.max_network_depth
+        if depth is None:
+            return limit
+        if not 0 <= depth <= limit:
+            raise BadUserInput(f"'depth' must be between 0 and {limit}", argument="depth")
+        return depth
+
+    async def network(self, start: str, depth: int) -> NetworkRow | None:
+        rows = await self._read(NETWORK_QUERY, {"from": start, "depth": depth, "hubs": self.hubs})
+        if not rows:
+            return None
+        record = rows[0]
+        distances: dict[str, int] = {}
+        for node in record["nodes"]:
+            distances.setdefault(node["id"], int(node["d"]))
+        return NetworkRow(distances, self._partnerships(record["edges"]))
+
+    async def partner_path(self, start: str, end: str) -> PathRow | None:
+        rows = await self._read(PARTNER_PATH_QUERY, {"from": start, "to": end, "hubs": self.hubs})
+        if not rows:
+            return None
+        ids = rows[0]["partnerships"]
+        loaded = await self.parent._partnerships.load_many(ids)
+        partnerships = [p for p in loaded if p is not None]
+        if len(partnerships) != len(ids):  # changed between the two reads
+            return None
+        return PathRow(rows[0]["companies"], partnerships)
+
+    async def measures(self, args: PageArgs) -> Page[MeasureRow]:
+        ordering = "networkMeasures:DEGREE:DESC"
+        params = self.parent._paging_params(ordering, args)
+        params.update(hubs=self.hubs, companyId=self.viewer.company_id)
+        record = (await self._read(NETWORK_MEASURES_QUERY, params))[0]
+        total = int(record["total"])
+        scale = 1.0 / (total - 1) if total > 1 else 0.0
+        return self.parent._page(
+            ordering,
+            args,
+            total,
+            record["page"],
+            lambda r: MeasureRow(r["id"], int(r["k"]), float(r["harmonic"]) * scale),
+        )
+
+    async def overlap(self, partnership_id: str) -> OverlapRow | None:
+        """None unless the viewer's company is a party of this visible ACTIVE partnership."""
+        partnership = await self.parent.partnership(partnership_id)
+        company = self.viewer.company_id
+        if partnership is None or company not in (partnership.vendor, partnership.partner):
+            return None
+        if partnership.props.get("status") != "ACTIVE":
+            return None
+        partner = partnership.partner if partnership.vendor == company else partnership.vendor
+        tier = str(partnership.props.get("tier"))
+        listed = overlap_lists_accounts(tier)
+        min_bucket = self.parent.min_bucket
+        params = {
+            "companyId": company,
+            "partnerId": partner,
+            "minBucket": min_bucket,
+            "listAccounts": listed,
+        }
+        record = (await self._read(OVERLAP_QUERY, params))[0]
+        accounts: list[OverlapAccountRow] | None = None
+        if listed:
+            accounts = await self._overlap_accounts(record["accounts"])
+        return OverlapRow(
+            partnership=partnership,
+            partner=partner,
+            total=int(record["total"]),
+            by_industry=[Bucket(b["key"], int(b["count"])) for b in record["byIndustry"]],
+            by_region=[Bucket(b["key"], int(b["count"])) for b in record["byRegion"]],
+            accounts=accounts,
+            min_bucket=min_bucket,
+        )
+
+    async def _overlap_accounts(self, rows: Sequence[Mapping[str, Any]]) -> list[OverlapAccountRow]:
+        """The partner's records go through the customer rules (one batched read); an
+        account is listed only where the viewer may read a partner record's identity,
+        which is what matched it."""
+        ids = sorted({i for r in rows for i in (*r["mine"], *r["theirs"])})
+        loaded = await self.parent._customers.load_many(ids)
+        customers = {c.id: c for c in loaded if c is not None}
+        accounts = []
+        for r in sorted(rows, key=lambda r: str(r["account"])):
+            theirs = [
+                customers[i]
+                for i in sorted(r["theirs"])
+                if i in customers and FieldGroup.IDENTITY in customers[i].groups
+            ]
+            if theirs:
+                ours = [customers[i] for i in sorted(r["mine"]) if i in customers]
+                accounts.append(OverlapAccountRow(str(r["account"]), ours, theirs))
+        return accounts
+
+    # -- portfolio -------------------------------------------------------
+
+    async def partnership_counts(self) -> list[tuple[str, str, str, int]]:
+        rows = await self._read(PORTFOLIO_PARTNERSHIPS_QUERY, {"companyId": self.viewer.company_id})
+        return [(r["tier"], r["structure"], r["status"], int(r["count"])) for r in rows]
+
+    async def won_revenue(self, top: int) -> list[Concentration]:
+        rows = await self._read(
+            PORTFOLIO_WON_REVENUE_QUERY, {"companyId": self.viewer.company_id, "top": top}
+        )
+        return [
+            Concentration(
+                r["currency"], float(r["total"]), _shares(r["top"]), float(r["herfindahl"])
+            )
+            for r in rows
+        ]
+
+    async def shared_customers(self, top: int) -> Concentration:
+        rows = await self._read(
+            PORTFOLIO_SHARED_CUSTOMERS_QUERY, {"companyId": self.viewer.company_id, "top": top}
+        )
+        r = rows[0]
+        return Concentration(
+            None, float(r["total"] or 0.0), _shares(r["top"]), float(r["herfindahl"] or 0.0)
+        )
+
+    async def duplicated_coverage(self) -> tuple[int, list[Bucket]]:
+        params = {"companyId": self.viewer.company_id, "minBucket": self.parent.min_bucket}
+        rows = await self._read(PORTFOLIO_DUPLICATED_COVERAGE_QUERY, params)
+        if not rows:
+            return 0, []
+        r = rows[0]
+        buckets = sorted(
+            (Bucket(str(b["partners"]), int(b["count"])) for b in r["byPartners"]),
+            key=lambda b: int(b.key or 0),
+        )
+        return int(r["accounts"]), buckets
+
+    async def at_risk(self, days: int) -> list[AtRiskRow]:
+        if not 0 < days <= 3650:
+            raise BadUserInput("'days' must be between 1 and 3650", argument="days")
+        rows = await self._read(
+            PORTFOLIO_AT_RISK_QUERY, {"companyId": self.viewer.company_id, "days": days}
+        )
+        return [
+            AtRiskRow(
+                partnership=r["id"],
+                partner=r["partner"],
+                pipeline_recent=float(r["recent"] or 0.0),
+                pipeline_previous=float(r["previous"] or 0.0),
+                expiring_links=int(r["expiring"]),
+                last_activity=native(r["lastActivity"]),
+                declining=bool(r["declining"]),
+                inactive=bool(r["inactive"]),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,161 @@
+"""Account mapping and portfolio analytics of the viewer's company, computed in Cypher.
+
+An account is a normalized customer domain (``toLower(trim(domain))``, as
+``policy.account_key``): two companies hold the same account when each owns a
+customer record with that domain. Count breakdowns drop buckets smaller than
+``$minBucket`` so that no count singles out one account.
+"""
+
+from typing import LiteralString
+
+# Accounts the viewer's company ($companyId) and the partner ($partnerId) both
+# hold: the total, breakdowns by the viewer's own records' industry and region
+# (small buckets dropped), and for each account the records on both sides
+# (the caller reads the partner's through the customer rules, or not at all).
+OVERLAP_QUERY: LiteralString = """
+MATCH (:Company {id: $partnerId})<-[:OWNED_BY]-(t:Customer)
+WITH toLower(trim(coalesce(t.domain, ''))) AS account, collect(t.id) AS theirs
+WHERE account <> ''
+WITH collect({account: account, theirs: theirs}) AS partnerAccounts
+WITH partnerAccounts, [a IN partnerAccounts | a.account] AS accounts
+MATCH (:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
+WITH partnerAccounts, accounts, m, toLower(trim(coalesce(m.domain, ''))) AS account
+WHERE account IN accounts
+WITH partnerAccounts, collect({account: account, id: m.id,
+     industry: m.industry, region: m.region}) AS mine
+WITH partnerAccounts, mine, reduce(seen = [], r IN mine |
+       CASE WHEN r.account IN seen THEN seen ELSE seen + r.account END) AS overlap
+CALL (mine) {
+  UNWIND mine AS r
+  WITH r.industry AS key, count(DISTINCT r.account) AS n WHERE n >= $minBucket
+  WITH key, n ORDER BY n DESC, key
+  RETURN collect({key: key, count: n}) AS byIndustry
+}
+CALL (mine) {
+  UNWIND mine AS r
+  WITH r.region AS key, count(DISTINCT r.account) AS n WHERE n >= $minBucket
+  WITH key, n ORDER BY n DESC, key
+  RETURN collect({key: key, count: n}) AS byRegion
+}
+RETURN size(overlap) AS total, byIndustry, byRegion,
+       CASE WHEN $listAccounts THEN
+         [a IN partnerAccounts WHERE a.account IN overlap |
+           {account: a.account, theirs: a.theirs,
+            mine: [r IN mine WHERE r.account = a.account | r.id]}]
+       ELSE [] END AS accounts
+"""
+
+# Partnerships of the viewer's company counted by tier, structure and status.
+PORTFOLIO_PARTNERSHIPS_QUERY: LiteralString = """
+MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
+RETURN p.tier AS tier, p.structure AS structure, p.status AS status, count(p) AS count
+"""
+
+# Won revenue per partner and currency (deals under the viewer's partnerships),
+# with each partner's share, the top $top partners and the Herfindahl index.
+PORTFOLIO_WON_REVENUE_QUERY: LiteralString = """
+MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
+      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+MATCH (d:Opportunity {status: 'WON'})-[:UNDER]->(p)
+WITH d.currency AS currency, o.id AS partner, sum(d.amount) AS value
+WITH currency, collect({partner: partner, value: value}) AS rows, sum(value) AS total
+WITH currency, total,
+     [r IN rows | r {.*, share: CASE WHEN total > 0 THEN r.value / total ELSE 0.0 END}] AS rows
+CALL (rows) {
+  UNWIND rows AS r
+  WITH r ORDER BY r.value DESC, r.partner ASC LIMIT $top
+  RETURN collect(r) AS top
+}
+RETURN currency, total, top,
+       reduce(h = 0.0, r IN rows | h + r.share * r.share) AS herfindahl
+ORDER BY currency
+"""
+
+# Customers shared between the viewer's company and each partner: covered by a
+# live link (either direction) under an ACTIVE partnership of the two.
+PORTFOLIO_SHARED_CUSTOMERS_QUERY: LiteralString = """
+MATCH (v:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
+      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+MATCH (owner:Company)-[:GRANTS]->(l:DataLink)-[:UNDER]->(p), (l)-[:TO]->(recipient:Company)
+WHERE ((owner = v AND recipient = o) OR (owner = o AND recipient = v))
+  AND l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime())
+CALL (l, owner) {
+  MATCH (l)-[:COVERS]->(c:Customer)-[:OWNED_BY]->(owner)
+  WHERE NOT coalesce(l.allCustomers, false)
+  RETURN c
+  UNION
+  MATCH (c:Customer)-[:OWNED_BY]->(owner)
+  WHERE l.allCustomers
+  RETURN c
+}
+WITH o.id AS partner, count(DISTINCT c) AS value
+WITH collect({partner: partner, value: toFloat(value)}) AS rows, sum(value) AS total
+WITH total,
+     [r IN rows | r {.*, share: CASE WHEN total > 0 THEN r.value / total ELSE 0.0 END}] AS rows
+CALL (rows) {
+  UNWIND rows AS r
+  WITH r ORDER BY r.value DESC, r.partner ASC LIMIT $top
+  RETURN collect(r) AS top
+}
+RETURN toFloat(total) AS total, top,
+       reduce(h = 0.0, r IN rows | h + r.share * r.share) AS herfindahl
+"""
+
+# Accounts of the viewer's company also held by two or more of its ACTIVE
+# partners: the number, and how many accounts per number of partners.
+PORTFOLIO_DUPLICATED_COVERAGE_QUERY: LiteralString = """
+MATCH (v:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
+WITH v, collect(DISTINCT toLower(trim(coalesce(m.domain, '')))) AS ours
+WITH v, [a IN ours WHERE a <> ''] AS ours
+CALL (v, ours) {
+  MATCH (v)-[:VENDOR_IN|PARTNER_IN]->(:Partnership {status: 'ACTIVE'})
+        <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+  WITH DISTINCT o
+  MATCH (o)<-[:OWNED_BY]-(t:Customer)
+  WITH o, toLower(trim(coalesce(t.domain, ''))) AS account
+  WHERE account IN ours
+  WITH account, count(DISTINCT o) AS partners WHERE partners >= 2
+  RETURN account, partners
+}
+WITH partners, count(account) AS accounts
+WITH collect({partners: partners, count: accounts}) AS rows
+RETURN reduce(n = 0, r IN rows | n + r.count) AS accounts,
+       [r IN rows WHERE r.count >= $minBucket | r] AS byPartners
+"""
+
+# ACTIVE partnerships of the viewer's company with a warning sign: deals
+# registered in the last $days down on the $days before, live data links
+# expiring within $days, or nothing new (deal, link, MDF request, start) in $days.
+PORTFOLIO_AT_RISK_QUERY: LiteralString = """
+MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
+      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+WITH p, o, datetime() AS now, duration({days: $days}) AS window
+CALL (p, now, window) {
+  OPTIONAL MATCH (d:Opportunity)-[:UNDER]->(p)
+  RETURN sum(CASE WHEN d.registeredAt > now - window THEN d.amount ELSE 0.0 END) AS recent,
+         sum(CASE WHEN d.registeredAt <= now - window
+                   AND d.registeredAt > now - window - window THEN d.amount ELSE 0.0 END)
+           AS previous,
+         max(d.registeredAt) AS lastDeal
+}
+CALL (p, now, window) {
+  OPTIONAL MATCH (l:DataLink)-[:UNDER]->(p)
+  RETURN count(CASE WHEN l.revokedAt IS NULL AND l.expiresAt > now
+                     AND l.expiresAt <= now + window THEN l END) AS expiring,
+         max(l.createdAt) AS lastLink
+}
+CALL (p) {
+  OPTIONAL MATCH (m:MdfRequest)-[:UNDER]->(p)
+  RETURN max(m.requestedAt) AS lastMdf
+}
+WITH p, o, now, window, recent, previous, expiring,
+     reduce(last = null, x IN [lastDeal, lastLink, lastMdf, p.since] |
+       CASE WHEN x IS NOT NULL AND (last IS NULL OR x > last) THEN x ELSE last END) AS lastActivity
+WITH p, o, recent, previous, expiring, lastActivity,
+     previous > 0 AND recent < previous AS declining,
+     lastActivity IS NULL OR lastActivity <= now - window AS inactive
+WHERE declining OR expiring > 0 OR inactive
+RETURN p.id AS id, o.id AS partner, recent, previous, expiring, lastActivity,
+       declining, inactive
+ORDER BY p.id
+"""
