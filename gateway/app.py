@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from gateway.auth import TokenVerifier
+from gateway.export import export_endpoint
 from gateway.graphql_view import GraphQLEndpoint
 from gateway.limits import Limits
 from gateway.logs import configure_logging
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/export/customers.{format}", export_endpoint),
             *([Route("/metrics", state.metrics.endpoint)] if settings.metrics else []),
         ],
         middleware=cors_middleware(settings),

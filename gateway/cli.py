@@ -6,9 +6,13 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.export import Format
 
 
 async def _migrate(settings: Settings) -> int:
@@ -64,6 +68,37 @@ async def _sweep_deals(settings: Settings) -> int:
     return 0
 
 
+async def _export(
+    settings: Settings, user_id: str, fmt: Format, out: str, owner: str | None, page_size: int
+) -> int:
+    from gateway.app import database_config
+    from gateway.export import encoded, visible_customers
+    from graph import CursorCodec, Database, load_viewer
+    from policy import load_policy
+
+    policy = load_policy(settings.policy_file)
+    db = Database(database_config(settings))
+    count = 0
+    try:
+        viewer = await load_viewer(db, user_id, policy)
+        codec = CursorCodec(settings.cursor_secret.encode())
+        records = visible_customers(db, viewer, policy, codec, owner=owner, page_size=page_size)
+
+        async def counted() -> AsyncIterator[dict[str, Any]]:
+            nonlocal count
+            async for record in records:
+                count += 1
+                yield record
+
+        with open(out, "w", encoding="utf-8", newline="") as file:  # noqa: ASYNC230 - a CLI: nothing else waits on this loop
+            async for chunk in encoded(counted(), fmt):
+                file.write(chunk)
+    finally:
+        await db.close()
+    print(f"exported {count} customers visible to {user_id} to {out}", file=sys.stderr)
+    return 0
+
+
 DEMO_USERS = (
     ("us-000001", "EXECUTIVE"),
     ("us-000002", "MANAGER"),
@@ -103,6 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("demo-tokens", help="print tokens for the demo users of each role")
     sub.add_parser("sweep-deals", help="persist EXPIRED on deal registrations past expiry")
     sub.add_parser("schema", help="print the GraphQL SDL")
+    export = sub.add_parser(
+        "export", help="write the customers a user can see (same rules as the API) to a file"
+    )
+    export.add_argument("--user", required=True, help="the viewer, e.g. us-000009")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--out", required=True, help="output file ('-' is not supported)")
+    export.add_argument("--owner", help="only customers this company owns (e.g. co-000001)")
+    export.add_argument("--page-size", type=int, default=100, help="customers per read")
     neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
     neo4j.add_argument("action", choices=["up", "down", "status"])
     neo4j.add_argument("--instance", default="dev")
@@ -138,6 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(mint_token(settings, args.user_id, args.ttl))
         return 0
+    if args.command == "export":
+        return asyncio.run(
+            _export(settings, args.user, args.format, args.out, args.owner, args.page_size)
+        )
     if args.command == "sweep-deals":
         return asyncio.run(_sweep_deals(settings))
     if args.command == "demo-tokens":

@@ -1,0 +1,152 @@
+"""Export of the customers a viewer can see, as CSV or JSON Lines, for partners' own CRMs.
+
+The rows come from the same ``GraphReader.customers`` read as the GraphQL
+``customers`` field, with the viewer loaded from the graph, so the row rules
+and the field groups are those of the API: a field outside the row's groups
+is null in JSON Lines and empty in CSV, never its value. Served at
+``GET /export/customers.csv`` / ``.jsonl`` (bearer token) and by
+``prm export --user``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Any, Literal
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from gateway.auth import bearer_token
+from gateway.state import AppState
+from graph import (
+    CursorCodec,
+    CustomerQuery,
+    CustomerRow,
+    Database,
+    GatewayError,
+    GraphReader,
+    QueryStats,
+    Viewer,
+    load_viewer,
+)
+from policy import FieldGroup, Policy
+
+Format = Literal["csv", "jsonl"]
+MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl"}
+#: Customer fields that are plain values (``contacts`` is a connection, not exported here).
+FIELDS = (
+    "name",
+    "domain",
+    "industry",
+    "region",
+    "segment",
+    "employees",
+    "email",
+    "phone",
+    "address",
+    "annualRevenue",
+    "notes",
+)
+COLUMNS = ("id", "owner", "access", "groups", *FIELDS)
+
+
+def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
+    """One customer as the viewer may see it: unreadable fields are None."""
+    fields = policy.customer_fields
+    record: dict[str, Any] = {
+        "id": row.id,
+        "owner": row.owner,
+        "access": "OWNER" if row.is_owner else "SHARED",
+        "groups": sorted(g.value for g in row.groups),
+    }
+    for name in FIELDS:
+        group = fields.get(name, FieldGroup.INTERNAL)
+        record[name] = _plain(row.props.get(name)) if group in row.groups else None
+    return record
+
+
+async def visible_customers(
+    db: Database,
+    viewer: Viewer,
+    policy: Policy,
+    codec: CursorCodec,
+    *,
+    owner: str | None = None,
+    page_size: int = 100,
+) -> AsyncIterator[dict[str, Any]]:
+    """Every customer the viewer sees (only ``owner``'s, if given), page by page."""
+    after: str | None = None
+    while True:
+        # A reader per page: its loaders cache what they read, and an export is long.
+        reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
+        page = await reader.customers(
+            CustomerQuery(owner_id=owner), reader.page_args(page_size, after, count=False)
+        )
+        for row in page.rows:
+            yield customer_record(row, policy)
+        if not page.has_next or not page.cursors:
+            return
+        after = page.cursors[-1]
+
+
+async def encoded(records: AsyncIterator[dict[str, Any]], fmt: Format) -> AsyncIterator[str]:
+    if fmt == "jsonl":
+        async for record in records:
+            yield json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    async for record in records:
+        writer.writerow({**record, "groups": " ".join(record["groups"])})
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+async def export_endpoint(request: Request) -> Response:
+    """``GET /export/customers.{csv,jsonl}[?owner=co-...]`` with a bearer token."""
+    state: AppState = request.app.state.prm
+    fmt = request.path_params["format"]
+    if fmt not in MEDIA_TYPES:
+        return _error(404, "NOT_FOUND", "Export as customers.csv or customers.jsonl")
+    try:
+        subject = await state.verifier.subject(bearer_token(request))
+        if state.rate_limiter.acquire(subject):
+            return _error(429, "RATE_LIMITED", "Too many requests; slow down")
+        viewer = await load_viewer(state.db, subject, state.policy)
+    except GatewayError as exc:
+        status = {"UNAUTHENTICATED": 401, "SERVICE_UNAVAILABLE": 503}.get(exc.code, 400)
+        return _error(status, exc.code, exc.message)
+    records = visible_customers(
+        state.db,
+        viewer,
+        state.policy,
+        state.codec,
+        owner=request.query_params.get("owner") or None,
+        page_size=state.settings.max_first,
+    )
+    return StreamingResponse(
+        encoded(records, fmt),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="customers.{fmt}"'},
+    )
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    return value
