@@ -62,8 +62,17 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test: lint typecheck neo4j-test-up
+test: lint typecheck neo4j-test-up browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Debian's Chromium for the /explore browser test (Playwright drives it; no browser
+## download): installed with apt only when /usr/bin/chromium is missing.
+.PHONY: browser
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; \
+	fi
 
 unit: install
 	$(PY) -m pytest -m "not db" $(PYTEST_ARGS)

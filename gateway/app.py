@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from gateway.auth import TokenVerifier
 from gateway.export import export_endpoint
@@ -30,6 +32,8 @@ from policy import default_pricing, default_scorecard, load_policy
 from schema import build_schema, customer_graphql_fields
 
 log = logging.getLogger("prm.gateway")
+#: The analysts' network explorer (web/explore): static files calling /graphql only.
+EXPLORE_PAGE = Path(__file__).resolve().parent.parent / "web" / "explore"
 
 
 def database_config(settings: Settings) -> DatabaseConfig:
@@ -142,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Mount("/explore", StaticFiles(directory=EXPLORE_PAGE, html=True), name="explore"),
             Route("/export/customers.{format}", export_endpoint),
             *([Route("/metrics", state.metrics.endpoint)] if settings.metrics else []),
         ],
