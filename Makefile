@@ -10,7 +10,7 @@ SCALE ?= 0.01
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint typecheck unit neo4j-up neo4j-down neo4j-status neo4j-test-up neo4j-test-down \
-        seed token schema bench bench-short clean install
+        seed token schema bench bench-short clean install federation-deps
 
 install: $(STAMP)
 
@@ -62,8 +62,20 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test: lint typecheck neo4j-test-up browser
+test: lint typecheck neo4j-test-up federation-deps browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The federation test's Node packages (@apollo/gateway and friends, docs/federation.md):
+## `npm ci` from the committed lock file, again only when the lock changes.
+FED_NODE := tests/federation
+FED_STAMP := $(FED_NODE)/node_modules/.package-lock.json
+
+federation-deps: $(FED_STAMP)
+
+$(FED_STAMP): $(FED_NODE)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (Node >= 20) for tests/federation"; exit 1; }
+	npm ci --prefix $(FED_NODE) --no-audit --no-fund
+	@touch $@
 
 ## Debian's Chromium for the /explore browser test (Playwright drives it; no browser
 ## download): installed with apt only when /usr/bin/chromium is missing.

@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from schema.errors import ErrorCodes, coded
+from schema.federation import FEDERATION_VERSION
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.deals import DealMutations
@@ -39,6 +40,7 @@ from schema.types.contact import Contact
 from schema.types.customer import Customer
 from schema.types.data_link import DataLink
 from schema.types.partnership import Partnership
+from schema.types.product import Product
 from schema.types.user import User
 
 # The roots are merged from one type per aggregate, so each area keeps its own module.
@@ -65,7 +67,9 @@ MUTATION_PARTS: tuple[type, ...] = (
 )
 
 
-class GatewaySchema(strawberry.Schema):
+class GatewaySchema(strawberry.federation.Schema):
+    """An Apollo Federation v2 subgraph (docs/federation.md) that also serves clients directly."""
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -85,13 +89,16 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     extensions: list[type[SchemaExtension]] = [ErrorCodes, ParserCache, ValidationCache]
     if not introspection:
         extensions.append(DisableIntrospection)
+    # `_service { sdl }` is an ordinary field, so DisableIntrospection leaves it on:
+    # a federation gateway composes from it (docs/federation.md).
     return GatewaySchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
         subscription=merge_types("Subscription", SUBSCRIPTION_PARTS),
-        types=[Company, Customer, Partnership, DataLink, Contact, User],
+        types=[Company, Customer, Partnership, DataLink, Contact, User, Product],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
+        federation_version=FEDERATION_VERSION,
     )
 
 

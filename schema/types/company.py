@@ -9,6 +9,7 @@ import strawberry
 from graph import CompanyRow, Forbidden, Page
 from policy import FieldGroup
 from schema.context import Info
+from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.selection import selects
 from schema.types.connections import (
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from schema.types.product import DiscountSchedule, ProductConnection
 
 
-@strawberry.type
+@strawberry.federation.type(keys=ENTITY_KEYS)
 class Company(Node):
     id: strawberry.ID
     name: str
@@ -38,6 +39,11 @@ class Company(Node):
     employees: int | None
     description: str | None
     graph_id: strawberry.Private[str]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """Federation ``_entities``: the rules of ``node(id:)`` (schema/federation.py)."""
+        return await resolve_entity(info, cls, id)
 
     @classmethod
     def from_row(cls, row: CompanyRow) -> Self:

@@ -19,6 +19,7 @@ import strawberry
 from graph import CustomerRow, Forbidden, Page
 from policy import FieldGroup, Policy
 from schema.context import Info
+from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.types.company import Company, require_company
 from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
@@ -74,7 +75,7 @@ class CustomerAccess:
         return [DataLink.from_row(link) for link in links if link is not None]
 
 
-@strawberry.type
+@strawberry.federation.type(keys=ENTITY_KEYS)
 class Customer(Node):
     id: strawberry.ID
     name: str | None
@@ -90,6 +91,11 @@ class Customer(Node):
     notes: str | None
     row: strawberry.Private[CustomerRow]
     guard: strawberry.Private[Mapping[str, FieldGroup]]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """Federation ``_entities``: the rules of ``node(id:)`` (schema/federation.py)."""
+        return await resolve_entity(info, cls, id)
 
     @classmethod
     def from_row(cls, row: CustomerRow, policy: Policy) -> Self:

@@ -18,6 +18,7 @@ from graph import Forbidden, NotFound, Page, PartnershipRow
 from graph.values import as_datetime
 from policy import FieldGroup
 from schema.context import Info
+from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.types.company import Company, require_company
 from schema.types.connections import (
@@ -63,7 +64,7 @@ class OnboardingItem:
     done_by_id: strawberry.ID | None
 
 
-@strawberry.type
+@strawberry.federation.type(keys=ENTITY_KEYS)
 class Partnership(Node):
     id: strawberry.ID
     tier: CollaborationTier
@@ -75,6 +76,11 @@ class Partnership(Node):
     mdf_budget: float | None
     currency: str | None
     row: strawberry.Private[PartnershipRow]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """Federation ``_entities``: the rules of ``node(id:)`` (schema/federation.py)."""
+        return await resolve_entity(info, cls, id)
 
     @classmethod
     def from_row(cls, row: PartnershipRow) -> Self:

@@ -15,6 +15,7 @@ import strawberry
 from graph import Forbidden, NotFound, Page, ProductRow, TierDiscountRow
 from policy import FieldGroup
 from schema.context import Info
+from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.types.company import Company, require_company
 from schema.types.connections import page_info
@@ -22,7 +23,7 @@ from schema.types.enums import CollaborationTier
 from schema.types.node import Node, PageInfo
 
 
-@strawberry.type
+@strawberry.federation.type(keys=ENTITY_KEYS)
 class Product(Node):
     id: strawberry.ID
     sku: str
@@ -42,6 +43,11 @@ class Product(Node):
     # FINANCIAL: the vendor and its HIGH partners only.
     list_price: float | None
     row: strawberry.Private[ProductRow]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """Federation ``_entities``: the rules of ``node(id:)`` (schema/federation.py)."""
+        return await resolve_entity(info, cls, id)
 
     @classmethod
     def from_row(cls, row: ProductRow) -> Self:

@@ -8,6 +8,7 @@ import strawberry
 
 from graph import UserRow
 from schema.context import Info
+from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import from_global_id, to_global_id
 from schema.types.company import Company, require_company
 from schema.types.enums import Role
@@ -17,13 +18,18 @@ if TYPE_CHECKING:
     from schema.types.course import CourseCompletionConnection
 
 
-@strawberry.type
+@strawberry.federation.type(keys=ENTITY_KEYS)
 class User(Node):
     id: strawberry.ID
     name: str
     email: str | None
     role: Role
     company_id: strawberry.Private[str]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
+        """Federation ``_entities``: the rules of ``node(id:)`` (schema/federation.py)."""
+        return await resolve_entity(info, cls, id)
 
     @classmethod
     def from_row(cls, row: UserRow) -> Self:
