@@ -1,8 +1,9 @@
 """What a GraphQL request must satisfy before authentication or any database work.
 
 In order: method, body size, content type, JSON shape (one operation, no
-batch), then parsing within token and length bounds, then the query limits
-of ``gateway.limits``. Each refusal is a ``Refused`` with an HTTP status and
+batch), then the persisted-query lookup of ``gateway.persisted`` (a hash
+becomes its query), then parsing within token and length bounds, then the
+query limits of ``gateway.limits``. Each refusal is a ``Refused`` with an HTTP status and
 its own GraphQL error code; the endpoint turns it into a response.
 """
 
@@ -12,12 +13,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import DocumentNode, GraphQLSyntaxError, parse
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from gateway.limits import Limits, check_limits
+
+if TYPE_CHECKING:
+    from gateway.persisted import PersistedQueries
 
 
 class Refused(Exception):
@@ -41,17 +46,24 @@ class Admitted:
 _JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 
-async def admit(request: Request, limits: Limits, max_body_bytes: int) -> Admitted:
+async def admit(
+    request: Request,
+    limits: Limits,
+    max_body_bytes: int,
+    persisted: PersistedQueries | None = None,
+) -> Admitted:
     if request.method == "GET":
         params = request.query_params
         raw_variables = params.get("variables")
         variables: object = None
         if raw_variables:
             variables = _json(raw_variables.encode())
+        raw_extensions = params.get("extensions")
         payload: object = {
             "query": params.get("query"),
             "variables": variables,
             "operationName": params.get("operationName"),
+            "extensions": _json(raw_extensions.encode()) if raw_extensions else None,
         }
     elif request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -62,14 +74,27 @@ async def admit(request: Request, limits: Limits, max_body_bytes: int) -> Admitt
         raise Refused(405, "METHOD_NOT_ALLOWED", "GraphQL takes GET and POST")
     if isinstance(payload, list):
         raise Refused(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request")
-    return admit_operation(payload, limits, max_body_bytes)
+    admitted = admit_operation(payload, limits, max_body_bytes, persisted)
+    if isinstance(payload, dict) and payload.get("query") != admitted.query:
+        # A persisted query: Strawberry reads the request again, so it must find the text.
+        if request.method == "GET":
+            request._query_params = QueryParams({**request.query_params, "query": admitted.query})
+        else:
+            request._body = json.dumps({**payload, "query": admitted.query}).encode()
+    return admitted
 
 
-def admit_operation(payload: object, limits: Limits, max_length: int) -> Admitted:
+def admit_operation(
+    payload: object,
+    limits: Limits,
+    max_length: int,
+    persisted: PersistedQueries | None = None,
+) -> Admitted:
     """One operation's payload (an HTTP body, or a WebSocket ``subscribe`` message)."""
     if not isinstance(payload, dict):
         raise Refused(400, "BAD_REQUEST", "The body must be a JSON object")
-    query = payload.get("query")
+    lookup = persisted.lookup(payload) if persisted is not None else None
+    query = lookup.query if lookup is not None else payload.get("query")
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
     if not isinstance(query, str) or not query.strip():
@@ -83,6 +108,8 @@ def admit_operation(payload: object, limits: Limits, max_length: int) -> Admitte
     if exceeded is not None:
         code = str((exceeded.extensions or {}).get("code"))
         raise Refused(400, code, exceeded.message)
+    if persisted is not None and lookup is not None:
+        persisted.remember(lookup)
     return Admitted(query, variables, operation_name, document)
 
 

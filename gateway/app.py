@@ -21,6 +21,7 @@ from gateway.graphql_view import GraphQLEndpoint
 from gateway.limits import Limits
 from gateway.logs import configure_logging
 from gateway.metrics import Metrics
+from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
@@ -56,6 +57,7 @@ def build_state(settings: Settings) -> AppState:
     policy.check_customer_fields(customer_graphql_fields(schema))
     default_scorecard()  # a bad scorecard defaults file stops the start too
     default_pricing()  # and so does a bad policy/defaults/pricing.toml
+    persisted = PersistedQueries.from_settings(settings)  # and a bad allow-list file
     db = Database(database_config(settings))
     return AppState(
         settings=settings,
@@ -76,6 +78,7 @@ def build_state(settings: Settings) -> AppState:
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
         metrics=Metrics(),
+        persisted=persisted,
     )
 
 

@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
@@ -70,6 +71,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.state = state
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET that carries only a persisted query's hash is an operation, not a browser.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -152,7 +159,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         stats = QueryStats(on_batch=state.metrics.observe_batch)
         request.state.stats = stats
         try:
-            admitted = await admit(request, state.limits, state.settings.max_body_bytes)
+            admitted = await admit(
+                request, state.limits, state.settings.max_body_bytes, state.persisted
+            )
             request.state.operation = operation_of(admitted.document, admitted.operation_name)
             subject = await state.verifier.subject(bearer_token(request))
             retry_after = state.rate_limiter.acquire(subject)

@@ -76,6 +76,13 @@ class Settings:
     #: Smallest bucket an overlap or coverage breakdown shows (PRM_MIN_BUCKET).
     min_bucket: int = DEFAULT_MIN_BUCKET
 
+    #: Automatic persisted queries: a hash runs its registered query (PRM_APQ).
+    apq: bool = True
+    #: Hashes each worker remembers for APQ, least recently used evicted (PRM_APQ_CACHE_SIZE).
+    apq_cache_size: int = 1000
+    #: Allow-list mode: only this file's operations run (PRM_PERSISTED_QUERIES_FILE).
+    persisted_queries_file: Path | None = None
+
     @property
     def jwt_algorithms(self) -> list[str]:
         # One family per deployment: no algorithm confusion between HS and RS.
@@ -166,6 +173,11 @@ class Settings:
             metrics=flag("PRM_METRICS", True),
             deal_protection_days=int(number("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS)),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
+            apq=flag("PRM_APQ", True),
+            apq_cache_size=int(number("PRM_APQ_CACHE_SIZE", 1000)),
+            persisted_queries_file=(
+                Path(queries_file) if (queries_file := get("PRM_PERSISTED_QUERIES_FILE")) else None
+            ),
             max_network_depth=int(number("PRM_MAX_NETWORK_DEPTH", DEFAULT_MAX_NETWORK_DEPTH)),
             min_bucket=int(number("PRM_MIN_BUCKET", DEFAULT_MIN_BUCKET)),
         )
@@ -179,6 +191,8 @@ class Settings:
             raise SettingsError("PRM_MAX_NETWORK_DEPTH must be between 1 and 10")
         if settings.min_bucket < 1:
             raise SettingsError("PRM_MIN_BUCKET must be at least 1")
+        if settings.apq_cache_size < 1:
+            raise SettingsError("PRM_APQ_CACHE_SIZE must be at least 1")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

@@ -9,6 +9,7 @@ import strawberry
 from gateway.auth import TokenVerifier
 from gateway.limits import Limits
 from gateway.metrics import Metrics
+from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from graph import CursorCodec, Database
@@ -28,3 +29,5 @@ class AppState:
     rate_limiter: RateLimiter
     feed: AuditFeed
     metrics: Metrics
+    #: APQ hashes (this worker's) and the allow-list of PRM_PERSISTED_QUERIES_FILE.
+    persisted: PersistedQueries

@@ -42,9 +42,12 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     def _refusal(self, payload: Any) -> GraphQLFormattedError | None:
         state = self.view.state
         try:
-            admit_operation(payload, state.limits, state.settings.max_body_bytes)
+            admitted = admit_operation(
+                payload, state.limits, state.settings.max_body_bytes, state.persisted
+            )
         except Refused as exc:
             return {"message": exc.message, "extensions": {"code": exc.code}}
+        payload["query"] = admitted.query  # a persisted query runs by its text
         retry_after = state.rate_limiter.acquire(self.context.viewer.user_id)
         if retry_after:
             return {
