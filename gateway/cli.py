@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from gateway.export import Format
+    from graph.importing import RowError
 
 
 async def _migrate(settings: Settings) -> int:
@@ -99,6 +102,53 @@ async def _export(
     return 0
 
 
+def _write_errors(path: str, errors: Sequence[RowError]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["file", "line", "column", "message"])
+        for e in errors:
+            writer.writerow([e.file, e.line, e.column or "", e.message])
+
+
+async def _import(
+    settings: Settings,
+    config_path: str,
+    owner: str | None,
+    checkpoint: str | None,
+    restart: bool,
+    errors_out: str | None,
+) -> int:
+    from gateway.app import database_config
+    from graph import Database, migrate
+    from graph.importing import ConfigError, load_config, run_import
+
+    db = Database(database_config(settings))
+    try:
+        config = load_config(Path(config_path))
+        await migrate(db)
+        report = await run_import(
+            db,
+            config,
+            owner,
+            checkpoint=Path(checkpoint or f"{config_path}.checkpoint.json"),
+            restart=restart,
+            progress=sys.stderr.isatty(),
+        )
+    except ConfigError as exc:
+        print(f"prm import: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    if errors_out:
+        _write_errors(errors_out, report.errors)
+    written = ", ".join(f"{k}={v}" for k, v in report.written.items())
+    resumed = f" (resumed after {report.resumed_from})" if report.resumed_from else ""
+    print(f"imported {written}; {len(report.errors)} rows skipped{resumed}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
 DEMO_USERS = (
     ("us-000001", "EXECUTIVE"),
     ("us-000002", "MANAGER"),
@@ -146,6 +196,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--out", required=True, help="output file ('-' is not supported)")
     export.add_argument("--owner", help="only customers this company owns (e.g. co-000001)")
     export.add_argument("--page-size", type=int, default=100, help="customers per read")
+    imp = sub.add_parser(
+        "import",
+        help="import companies, customers, contacts, partnerships from CRM CSV exports",
+        description="Exit status: 0 all rows imported, 1 some rows skipped, 2 nothing imported.",
+    )
+    imp.add_argument("config", help="the column mapping (TOML), e.g. examples/import/hubspot.toml")
+    imp.add_argument("--owner", help="the company that owns the customers (e.g. co-000001)")
+    imp.add_argument("--checkpoint", help="resume file (default: CONFIG.checkpoint.json)")
+    imp.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
+    imp.add_argument("--errors", help="also write the skipped rows to this CSV file")
     neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
     neo4j.add_argument("action", choices=["up", "down", "status"])
     neo4j.add_argument("--instance", default="dev")
@@ -181,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(mint_token(settings, args.user_id, args.ttl))
         return 0
+    if args.command == "import":
+        return asyncio.run(
+            _import(settings, args.config, args.owner, args.checkpoint, args.restart, args.errors)
+        )
     if args.command == "export":
         return asyncio.run(
             _export(settings, args.user, args.format, args.out, args.owner, args.page_size)

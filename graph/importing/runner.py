@@ -1,0 +1,304 @@
+"""Running an import: read, validate, write in batches, remember how far it got.
+
+- Every row is checked before anything is written; a bad row is reported
+  with its file and line and skipped, never half-written.
+- Each batch is one write transaction (all of its rows or none) that MERGEs
+  on ids derived from the CRM's record ids: a re-run creates no duplicates.
+- After each committed batch a checkpoint file records the last line done;
+  an interrupted import run again continues after it (``restart`` ignores
+  it). A finished import deletes its checkpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from graph.driver import Database, WriteTx
+from graph.importing.config import ConfigError, EntityMapping, ImportConfig
+from graph.importing.fields import ENTITIES, InvalidValue
+from graph.queries.imports import OWNER_EXISTS_QUERY
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return (
+            f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ImportReport:
+    #: Rows written by this run, by entity.
+    written: dict[str, int] = field(default_factory=dict)
+    #: Every bad row of the import, earlier interrupted runs included.
+    errors: list[RowError] = field(default_factory=list)
+    #: Where this run took over from a checkpoint: entity -> last line already done.
+    resumed_from: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Row:
+    line: int
+    params: dict[str, Any]
+    #: What a reference named in the CSV, for the message if it does not exist.
+    refers_to: str = ""
+
+
+class Checkpoint:
+    def __init__(self, path: Path | None, digest: str) -> None:
+        self.path = path
+        self.digest = digest
+        self.done: dict[str, int] = {}
+        self.errors: list[RowError] = []
+
+    @classmethod
+    def open(cls, path: Path | None, digest: str, restart: bool) -> Checkpoint:
+        checkpoint = cls(path, digest)
+        if path is None or restart or not path.exists():
+            return checkpoint
+        saved = json.loads(path.read_text())
+        if saved.get("digest") != digest:
+            raise ConfigError(
+                f"{path} belongs to an import of other files or another owner; "
+                "remove it or pass --restart"
+            )
+        checkpoint.done = {str(k): int(v) for k, v in saved.get("done", {}).items()}
+        checkpoint.errors = [RowError(**e) for e in saved.get("errors", [])]
+        return checkpoint
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        body = {
+            "digest": self.digest,
+            "done": self.done,
+            "errors": [asdict(e) for e in self.errors],
+        }
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(json.dumps(body, indent=1))
+        os.replace(temporary, self.path)  # atomic: never a torn checkpoint
+
+    def finish(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def _digest(config: ImportConfig, owner: str | None) -> str:
+    h = hashlib.sha256(f"{config.digest}\x1f{owner}".encode())
+    for mapping in config.mappings:
+        h.update(mapping.entity.encode())
+        with mapping.file.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def _records(mapping: EntityMapping, delimiter: str) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(line, cells by column) per data row, or (line, problem) for a malformed one."""
+    with mapping.file.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        missing = [c for c in mapping.required_columns() if c not in header]
+        if missing:
+            raise ConfigError(f"{mapping.file.name}: no column(s) {missing} in the header")
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, f"unreadable CSV: {exc}"
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield line, f"{len(cells)} cells where the header has {len(header)}"
+                continue
+            yield line, dict(zip(header, cells, strict=True))
+
+
+def _count(mapping: EntityMapping, delimiter: str) -> int:
+    with mapping.file.open(encoding="utf-8-sig", newline="") as file:
+        return max(0, sum(1 for _ in csv.reader(file, delimiter=delimiter)) - 1)
+
+
+def _first(value: str) -> str:
+    # CRMs export several associations in one cell ("123;456"): the first one counts.
+    return value.split(";")[0].strip()
+
+
+def parse_row(
+    mapping: EntityMapping,
+    config: ImportConfig,
+    owner: str | None,
+    line: int,
+    cells: Mapping[str, str],
+) -> tuple[_Row | None, list[RowError]]:
+    """A validated row ready for its statement, or the reasons it is refused."""
+    spec = ENTITIES[mapping.entity]
+    name = mapping.file.name
+    errors: list[RowError] = []
+    external = cells[mapping.id_column].strip()
+    if not external:
+        errors.append(RowError(name, line, "the record id is empty", mapping.id_column))
+    props: dict[str, Any] = {}
+    for prop, columns in mapping.columns.items():
+        raw = " ".join(cells[c].strip() for c in columns if cells[c].strip())
+        raw = mapping.values.get(prop, {}).get(raw, raw)
+        field = spec.fields[prop]
+        if not raw:
+            if field.required:
+                errors.append(RowError(name, line, f"{prop} is required", "+".join(columns)))
+            continue
+        try:
+            props[prop] = field.parse(raw)
+        except InvalidValue as exc:
+            errors.append(RowError(name, line, f"{prop}: {exc}", "+".join(columns)))
+    params: dict[str, Any] = {"line": line, "props": props}
+    refers_to = ""
+    if spec.references:
+        params.update(dict.fromkeys(spec.references))
+        given = [(r, _first(cells[c])) for r, c in mapping.references.items() if _first(cells[c])]
+        if not given:
+            where = ", ".join(mapping.references.values())
+            errors.append(RowError(name, line, f"no {' or '.join(mapping.references)}", where))
+        else:
+            ref, value = given[0]
+            target = spec.references[ref]
+            if target == "companies" and value.startswith("co-"):
+                params[ref] = value  # an existing company, by its graph id
+            else:
+                params[ref] = config.entity_id(target, owner or "", value)
+            refers_to = f"{ref} {value!r}"
+    if errors:
+        return None, errors
+    params["id"] = config.entity_id(mapping.entity, owner or "", external)
+    props.update(source=config.source, externalId=external)
+    return _Row(line, params, refers_to), []
+
+
+async def run_import(
+    db: Database,
+    config: ImportConfig,
+    owner: str | None,
+    *,
+    checkpoint: Path | None = None,
+    restart: bool = False,
+    progress: bool = False,
+    on_batch: Callable[[str, int], None] | None = None,
+) -> ImportReport:
+    """Import every mapped file in dependency order; see the module docstring."""
+    needs_owner = any(ENTITIES[m.entity].owned for m in config.mappings)
+    if needs_owner:
+        if not owner:
+            raise ConfigError("customers, contacts and partnerships need an owner company")
+        if not await db.read(OWNER_EXISTS_QUERY, {"owner": owner}):
+            raise ConfigError(f"owner company {owner!r} does not exist")
+    for mapping in config.mappings:  # every header before any write
+        next(_records(mapping, config.delimiter), None)
+    state = Checkpoint.open(checkpoint, _digest(config, owner), restart)
+    run = _Run(db, config, owner, state, on_batch)
+    total = sum(_count(m, config.delimiter) for m in config.mappings)
+    with tqdm(total=total, unit="row", desc="import", disable=not progress) as bar:
+        for mapping in config.mappings:
+            await run.entity(mapping, bar)
+    state.finish()
+    return run.report
+
+
+class _Run:
+    def __init__(
+        self,
+        db: Database,
+        config: ImportConfig,
+        owner: str | None,
+        state: Checkpoint,
+        on_batch: Callable[[str, int], None] | None,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.owner = owner
+        self.state = state
+        self.on_batch = on_batch
+        self.report = ImportReport(errors=list(state.errors), resumed_from=dict(state.done))
+
+    async def entity(self, mapping: EntityMapping, bar: Any) -> None:
+        done = self.state.done.get(mapping.entity, 0)
+        self.report.written[mapping.entity] = 0
+        batch: list[_Row] = []
+        errors: list[RowError] = []
+        seen: dict[str, int] = {}
+        last = done
+        for line, cells in _records(mapping, self.config.delimiter):
+            bar.update(1)
+            if line <= done:
+                continue
+            last = line
+            if isinstance(cells, str):
+                errors.append(RowError(mapping.file.name, line, cells))
+                continue
+            row, problems = parse_row(mapping, self.config, self.owner, line, cells)
+            if row is not None and row.params["id"] in seen:
+                first = seen[row.params["id"]]
+                problems = [RowError(mapping.file.name, line, f"same record id as line {first}")]
+                row = None
+            if row is None:
+                errors.extend(problems)
+                continue
+            seen[row.params["id"]] = line
+            batch.append(row)
+            if len(batch) >= self.config.batch_size:
+                await self._flush(mapping, batch, errors, line)
+                batch, errors = [], []
+        if batch or errors or last > done:
+            await self._flush(mapping, batch, errors, last)
+
+    async def _flush(
+        self, mapping: EntityMapping, batch: list[_Row], errors: list[RowError], last_line: int
+    ) -> None:
+        written = await _write(self.db, mapping.entity, self.owner, batch)
+        for row in batch:
+            if row.line not in written:
+                message = f"{row.refers_to} does not exist; row skipped"
+                errors.append(RowError(mapping.file.name, row.line, message))
+        errors.sort(key=lambda e: e.line)
+        self.report.written[mapping.entity] += len(written)
+        self.report.errors.extend(errors)
+        self.state.errors.extend(errors)
+        self.state.done[mapping.entity] = last_line
+        self.state.save()
+        if self.on_batch is not None:
+            self.on_batch(mapping.entity, last_line)
+
+
+async def _write(db: Database, entity: str, owner: str | None, rows: list[_Row]) -> set[int]:
+    """One write transaction for the batch; the lines its statement wrote."""
+    if not rows:
+        return set()
+    query = ENTITIES[entity].query
+    params = {"rows": [r.params for r in rows], "owner": owner}
+
+    async def work(tx: WriteTx) -> set[int]:
+        return {int(r["line"]) for r in await tx.run(query, params)}
+
+    return await db.transaction(work)
