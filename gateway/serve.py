@@ -16,6 +16,7 @@ import socket
 import uvicorn
 import uvicorn.config
 
+from gateway.logs import configure_logging
 from gateway.settings import Settings
 
 _bind_socket = uvicorn.config.Config.bind_socket
@@ -30,6 +31,11 @@ def _bind_tcp_socket(self: uvicorn.config.Config) -> socket.socket:
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     uvicorn.config.Config.bind_socket = _bind_tcp_socket  # type: ignore[method-assign]
+    json_logs = settings.log_format == "json"
+    if json_logs:
+        # Uvicorn's own loggers propagate to the root handler (one JSON object a line);
+        # the gateway logs one line per GraphQL request itself, with its request id.
+        configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
@@ -37,5 +43,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+        access_log=not json_logs,
         proxy_headers=False,
     )
