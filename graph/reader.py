@@ -8,6 +8,7 @@ trip; the number of round trips is bounded by the depth of the query.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -696,7 +697,20 @@ def batch_loader(
         stats.batch(name, len(keys))
         return await load(keys)
 
-    return DataLoader(observed)
+    return ShieldedLoader(observed)
+
+
+class ShieldedLoader(DataLoader[Any, Any]):
+    """A DataLoader whose shared futures survive the cancellation of one awaiting field.
+
+    graphql-core cancels the sibling resolvers of a field whose error nulls their
+    parent; cancelling a task that awaits a loader future would cancel the future
+    itself, and every other field waiting on the same batch would get a
+    CancelledError (escaping as a failed request). Each caller awaits a shield.
+    """
+
+    def load(self, key: Any) -> Any:
+        return asyncio.shield(super().load(key))
 
 
 G = TypeVar("G", bound=Hashable)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import DataLinkRow, Page
+from graph import DataLinkRow, Forbidden, Page
 from graph.values import as_datetime
 from policy import FieldGroup
 from schema.context import Info
@@ -70,7 +70,9 @@ class DataLink(Node):
         if self.row.partnership is not None:
             row = await info.context.reader.partnership(self.row.partnership)
         if row is None:
-            raise LookupError(f"data link {self.row.id} has no visible partnership")
+            # Only a link recorded under a partnership of other parties (bad data)
+            # gets here: that partnership stays invisible, the field is refused.
+            raise Forbidden(FieldGroup.PARTY.value)
         return Partnership.from_row(row)
 
     @strawberry.field(description="Customers this link covers that the viewer can see.")
