@@ -53,7 +53,9 @@ class QueryBuilder:
     # -- objects -------------------------------------------------------------
 
     def customer(self, depth: int) -> str:
-        fields = self.draw(st.lists(st.sampled_from(SCALAR_FIELDS), unique=True, max_size=6))
+        fields = self.draw(
+            st.lists(st.sampled_from(SCALAR_FIELDS), unique=True, min_size=4, max_size=11)
+        )
         extra = ""
         if self.draw(st.booleans()):
             extra += " access { level groups }"
