@@ -9,7 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from graph.errors import BadUserInput
-from graph.queries.network import NETWORK_MEASURES_QUERY, NETWORK_QUERY, PARTNER_PATH_QUERY
+from graph.queries.network import (
+    MAX_VISIBLE_HOPS,
+    NETWORK_HOP_QUERY,
+    NETWORK_MEASURES_QUERY,
+)
 from graph.queries.portfolio import (
     OVERLAP_QUERY,
     PORTFOLIO_AT_RISK_QUERY,
@@ -123,26 +127,60 @@ class ExploreReader(AggregateReader):
             raise BadUserInput(f"'depth' must be between 0 and {limit}", argument="depth")
         return depth
 
+    async def _hop(self, frontier: list[str], *, active_only: bool) -> list[dict[str, Any]]:
+        params = {"frontier": frontier, "hubs": self.hubs, "activeOnly": active_only}
+        return await self._read(NETWORK_HOP_QUERY, params)
+
     async def network(self, start: str, depth: int) -> NetworkRow | None:
-        rows = await self._read(NETWORK_QUERY, {"from": start, "depth": depth, "hubs": self.hubs})
-        if not rows:
+        """Breadth-first, one statement per hop; only company ids are kept between hops."""
+        if await self.parent.company(start) is None:
             return None
-        record = rows[0]
-        distances: dict[str, int] = {}
-        for node in record["nodes"]:
-            distances.setdefault(node["id"], int(node["d"]))
-        return NetworkRow(distances, self._partnerships(record["edges"]))
+        distances = {start: 0}
+        edges: dict[str, Mapping[str, Any]] = {}
+        frontier = [start]
+        for hop in range(1, depth + 1):
+            if not frontier:
+                break
+            reached: list[str] = []
+            for row in await self._hop(frontier, active_only=False):
+                edges.setdefault(row["id"], row)
+                for company in (row["vendor"], row["partner"]):
+                    if company not in distances:
+                        distances[company] = hop
+                        reached.append(company)
+            frontier = sorted(reached)
+        return NetworkRow(distances, self._partnerships([edges[k] for k in sorted(edges)]))
 
     async def partner_path(self, start: str, end: str) -> PathRow | None:
-        rows = await self._read(PARTNER_PATH_QUERY, {"from": start, "to": end, "hubs": self.hubs})
-        if not rows:
+        """Breadth-first from ``start`` through visible ACTIVE partnerships, at most
+        MAX_VISIBLE_HOPS statements; the first partnership to reach a company is kept."""
+        if await self.parent.company(start) is None:
             return None
-        ids = rows[0]["partnerships"]
-        loaded = await self.parent._partnerships.load_many(ids)
-        partnerships = [p for p in loaded if p is not None]
-        if len(partnerships) != len(ids):  # changed between the two reads
+        came_from: dict[str, tuple[str, Mapping[str, Any]] | None] = {start: None}
+        frontier = [start]
+        for _ in range(MAX_VISIBLE_HOPS):
+            if end in came_from or not frontier:
+                break
+            reached: list[str] = []
+            current = set(frontier)
+            for row in await self._hop(frontier, active_only=True):
+                vendor, partner = row["vendor"], row["partner"]
+                for here, there in ((vendor, partner), (partner, vendor)):
+                    if here in current and there not in came_from:
+                        came_from[there] = (here, row)
+                        reached.append(there)
+            frontier = sorted(reached)
+        if end not in came_from:
             return None
-        return PathRow(rows[0]["companies"], partnerships)
+        companies: list[str] = [end]
+        rows: list[Mapping[str, Any]] = []
+        step = came_from[end]
+        while step is not None:
+            companies.append(step[0])
+            rows.append(step[1])
+            step = came_from[step[0]]
+        partnerships = self._partnerships(rows[::-1])
+        return PathRow(companies[::-1], partnerships)
 
     async def measures(self, args: PageArgs) -> Page[MeasureRow]:
         ordering = "networkMeasures:DEGREE:DESC"

@@ -60,7 +60,8 @@ async def test_explore_page_signs_in_draws_the_network_and_opens_a_company(
                 await page.wait_for_selector("#overlap p", timeout=15_000)
                 assert await page.text_content("#company-name") == "D"
                 overlap = await page.text_content("#overlap p")
-                assert overlap is not None and overlap.startswith("3 shared accounts (MEDIUM")
+                assert overlap is not None
+                assert overlap.startswith("3 shared accounts (MEDIUM")
                 ARTIFACT.parent.mkdir(exist_ok=True)
                 await page.screenshot(path=str(ARTIFACT), full_page=True)
             finally:
