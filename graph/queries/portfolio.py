@@ -18,11 +18,10 @@ WITH toLower(trim(coalesce(t.domain, ''))) AS account, collect(t.id) AS theirs
 WHERE account <> ''
 WITH collect({account: account, theirs: theirs}) AS partnerAccounts
 WITH partnerAccounts, [a IN partnerAccounts | a.account] AS accounts
-MATCH (:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
+OPTIONAL MATCH (:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
 WITH partnerAccounts, accounts, m, toLower(trim(coalesce(m.domain, ''))) AS account
-WHERE account IN accounts
-WITH partnerAccounts, collect({account: account, id: m.id,
-     industry: m.industry, region: m.region}) AS mine
+WITH partnerAccounts, collect(CASE WHEN m IS NOT NULL AND account IN accounts
+       THEN {account: account, id: m.id, industry: m.industry, region: m.region} END) AS mine
 WITH partnerAccounts, mine, reduce(seen = [], r IN mine |
        CASE WHEN r.account IN seen THEN seen ELSE seen + r.account END) AS overlap
 CALL (mine) {

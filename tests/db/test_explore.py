@@ -215,6 +215,11 @@ async def test_the_partner_sees_the_same_overlap_from_its_side(gateway: Gateway)
     assert overlap["accounts"] == []  # A shares nothing with D
 
 
+async def test_overlap_without_a_shared_account_is_zero(gateway: Gateway) -> None:
+    data = await gateway.ok(a_exec, ACCOUNTS, {"id": gid("Partnership", ab)})
+    assert data["accountOverlap"] == {"total": 0, "accounts": []}
+
+
 @pytest.mark.parametrize(
     ("viewer", "partnership"),
     [
