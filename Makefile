@@ -65,6 +65,13 @@ typecheck: install
 test: lint typecheck neo4j-test-up federation-deps browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The fuzzers at length (CI runs them short inside `make test`): FUZZ_EXAMPLES per test.
+FUZZ_EXAMPLES ?= 1000
+.PHONY: fuzz
+fuzz: neo4j-test-up
+	PRM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly \
+	  tests/db/test_schema_fuzz.py tests/db/test_random_queries_against_reference.py
+
 ## The federation test's Node packages (@apollo/gateway and friends, docs/federation.md):
 ## `npm ci` from the committed lock file, again only when the lock changes.
 FED_NODE := tests/federation
