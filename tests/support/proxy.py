@@ -1,9 +1,13 @@
-"""A loopback TCP proxy in front of the real Neo4j, to cut and restore the connection."""
+"""A loopback TCP proxy in front of the real Neo4j, to cut, stall and break the connection."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+
+# A Bolt COMMIT message in one chunk: size 2, struct of 0 fields with signature
+# 0x12, end-of-message marker.
+BOLT_COMMIT = b"\x00\x02\xb0\x12\x00\x00"
 
 
 class TcpProxy:
@@ -12,8 +16,15 @@ class TcpProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        #: Set: the server's answers flow; cleared: they are held (a stalled server).
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._cut_after_commit = False
+        #: How many connections were dropped right after a COMMIT went through.
+        self.commits_cut = 0
 
     async def up(self) -> None:
+        self._flowing.set()
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -27,6 +38,15 @@ class TcpProxy:
             writer.transport.abort()
         self._writers.clear()
 
+    def stall(self) -> None:
+        """Hold every answer of the server: requests stay in flight."""
+        self._flowing.clear()
+
+    def cut_after_next_commit(self) -> None:
+        """Let the next COMMIT reach the server, then drop that connection before its
+        answer comes back: the client cannot know whether the write happened."""
+        self._cut_after_commit = True
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
@@ -35,12 +55,28 @@ class TcpProxy:
             return
         self._writers.update({writer, up_writer})
 
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        async def to_server() -> None:
             with contextlib.suppress(OSError, asyncio.CancelledError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.transport.abort()
+                while data := await reader.read(65536):
+                    up_writer.write(data)
+                    await up_writer.drain()
+                    if self._cut_after_commit and BOLT_COMMIT in data:
+                        self._cut_after_commit = False
+                        self.commits_cut += 1
+                        await asyncio.sleep(0.5)  # the server commits meanwhile
+                        writer.transport.abort()
+                        break
+            up_writer.transport.abort()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        async def to_client() -> None:
+            with contextlib.suppress(OSError, asyncio.CancelledError):
+                while data := await up_reader.read(65536):
+                    await self._flowing.wait()
+                    if writer.transport.is_closing():
+                        break
+                    writer.write(data)
+                    await writer.drain()
+            writer.transport.abort()
+
+        await asyncio.gather(to_server(), to_client())
         self._writers.difference_update({writer, up_writer})
