@@ -129,5 +129,16 @@ bench-short: $(BENCH_STAMP)
 	$(PY) -m scripts.bench --short --scale $(if $(filter command line,$(origin SCALE)),$(SCALE),0.05) \
 	  --workers $(WORKERS) $(BENCH_ARGS)
 
+## A mixed portal workload (reads and writes) against a served gateway on its own Neo4j
+## (instance `load`, :7690): `make load` (60 s at concurrency 64, SF0.1) writes
+## bench/results/load.json; `make load-short` (CI) runs 5 s and fails on any error or 5xx.
+LOAD_ARGS ?=
+.PHONY: load load-short
+load: $(BENCH_STAMP)
+	$(PY) -m scripts.load $(LOAD_ARGS)
+
+load-short: $(BENCH_STAMP)
+	$(PY) -m scripts.load --short $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

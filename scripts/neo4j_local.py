@@ -37,7 +37,7 @@ NEO4J_VERSION = "5.26.30"
 # users, not the internet. Override with NEO4J_PASSWORD.
 DEFAULT_PASSWORD = "prm-local-dev"  # noqa: S105
 
-PORTS = {"dev": 7687, "test": 7688, "bench": 7689}
+PORTS = {"dev": 7687, "test": 7688, "bench": 7689, "load": 7690}
 HEAP = {"dev": "1g", "test": "1g", "bench": "4g"}
 PAGECACHE = {"dev": "512m", "test": "512m", "bench": "4g"}
 

@@ -1,0 +1,1 @@
+"""A mixed portal workload against a served gateway: ``python -m scripts.load``."""
