@@ -17,6 +17,7 @@ export const SUITE_KEYS = [
   "customers_medium",
   "nested",
   "filter_sort",
+  "network",
 ];
 
 export const CUSTOMER_FIELDS = [
@@ -44,6 +45,36 @@ function customerRows(companies) {
 }
 
 const NESTED_CUSTOMER_FIELDS = ["id", "name", "email", "annualRevenue"];
+
+function edge(p) {
+  return { id: p.id, tier: p.tier, status: p.status, vendor: p.vendor?.id ?? null, partner: p.partner?.id ?? null };
+}
+
+/** Breadth-first distances over the two-level tree of queries/network.graphql. */
+function network(data) {
+  const start = data.companies[0];
+  if (!start) throw new Error("network: no start company");
+  const distances = new Map([[start.id, 0]]);
+  const edges = new Map();
+  const meet = (p, distance) => {
+    if (!edges.has(p.id)) edges.set(p.id, edge(p));
+    for (const c of [p.vendor?.id, p.partner?.id]) if (c && !distances.has(c)) distances.set(c, distance);
+  };
+  const hop1 = [...start.vendorIn.map((p) => [p, p.partner]), ...start.partnerIn.map((p) => [p, p.vendor])];
+  for (const [p] of hop1) meet(p, 1);
+  for (const [, other] of hop1) {
+    if (!other || distances.get(other.id) !== 1) continue;
+    for (const p of [...other.vendorIn, ...other.partnerIn]) meet(p, 2);
+  }
+  const byId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    start: start.id,
+    nodes: [...distances]
+      .map(([id, distance]) => ({ id, distance }))
+      .sort((a, b) => a.distance - b.distance || byId(a.id, b.id)),
+    edges: [...edges.keys()].sort(byId).map((id) => edges.get(id)),
+  };
+}
 
 export function normalize(key, response) {
   if (response?.errors?.length) {
@@ -89,6 +120,8 @@ export function normalize(key, response) {
       }));
     case "filter_sort":
       return data.customersConnection.edges.map(({ node }) => pick(node, ["id", "name", "industry"]));
+    case "network":
+      return network(data);
     default:
       throw new Error(`unknown suite key ${key}`);
   }
@@ -101,6 +134,8 @@ export function rowCount(key, canonical) {
       return 1;
     case "company_partnerships":
       return canonical.partnerships.length;
+    case "network":
+      return canonical.nodes.length + canonical.edges.length;
     case "nested":
       return canonical.reduce(
         (n, p) => n + p.links.reduce((m, l) => m + l.customers.length, 0),

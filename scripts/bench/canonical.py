@@ -36,6 +36,22 @@ NESTED_CUSTOMER_FIELDS: tuple[str, ...] = ("id", "name", "email", "annualRevenue
 FILTER_SORT_FIELDS: tuple[str, ...] = ("id", "name", "industry")
 #: Fields of a partnership of ``company_partnerships``.
 PARTNERSHIP_FIELDS: tuple[str, ...] = ("id", "tier", "status", "structure", "vendor", "partner")
+#: Fields of a registered deal (``register_deal``): graph ids, and whether the
+#: automatic DataLink was created (its id is random, so only its existence).
+DEAL_FIELDS: tuple[str, ...] = (
+    "status",
+    "rejectionReason",
+    "registrant",
+    "registeredBy",
+    "vendor",
+    "partnership",
+    "customer",
+    "amount",
+    "dataLink",
+)
+#: Fields of a company of ``network``, and of a partnership met on the way.
+NETWORK_NODE_FIELDS: tuple[str, ...] = ("id", "distance")
+NETWORK_EDGE_FIELDS: tuple[str, ...] = ("id", "tier", "status", "vendor", "partner")
 
 
 class AnswerError(ValueError):
@@ -124,7 +140,7 @@ def fingerprint(value: JsonValue) -> str:
 
 
 def size(value: JsonValue) -> int:
-    """Rows in an answer: list items (nested: customers), or 1."""
+    """Rows in an answer: list items (nested: customers), network nodes + edges, or 1."""
     if isinstance(value, list):
         total = 0
         for item in value:
@@ -139,6 +155,10 @@ def size(value: JsonValue) -> int:
             else:
                 total += 1
         return total
+    if isinstance(value, dict) and isinstance(value.get("nodes"), list):
+        nodes, edges = value["nodes"], value.get("edges")
+        assert isinstance(nodes, list)
+        return len(nodes) + (len(edges) if isinstance(edges, list) else 0)
     if isinstance(value, dict) and isinstance(value.get("partnerships"), list):
         partnerships = value["partnerships"]
         assert isinstance(partnerships, list)

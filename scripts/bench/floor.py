@@ -214,3 +214,189 @@ RETURN c.id AS id, name, c.industry AS industry
 ORDER BY name ASC, id ASC
 """
 )
+
+# -- network ---------------------------------------------------------------------
+
+# The companies within two visible hops of $companyId and the partnerships met,
+# as the gateway's network(depth: 2): a hop goes through a partnership the
+# viewer sees, i.e. one of whose parties is a hub (the viewer's company or one
+# of its ACTIVE HIGH partners). Hop 1 from the start, hop 2 from the companies
+# first reached at hop 1. Nodes by (distance, id), edges by id.
+_HUBS: LiteralString = """
+WITH v, [v.id] + [(v)-[:VENDOR_IN|PARTNER_IN]->(:Partnership {status: 'ACTIVE', tier: 'HIGH'})
+                  <-[:VENDOR_IN|PARTNER_IN]-(h:Company) WHERE h <> v | h.id] AS hubs
+"""
+
+_HOP: LiteralString = """
+  UNWIND frontier AS id
+  MATCH (c:Company {id: id})-[:VENDOR_IN|PARTNER_IN]->(ps:Partnership)
+        <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+  WHERE c.id IN hubs OR o.id IN hubs
+  RETURN collect(DISTINCT ps) AS met, collect(DISTINCT o.id) AS reached
+"""
+
+NETWORK_DEPTH_2_QUERY: LiteralString = (
+    _VIEWER
+    + _HUBS
+    + """MATCH (s:Company {id: $companyId})
+WITH hubs, s, [s.id] AS frontier
+CALL (hubs, frontier) {"""
+    + _HOP
+    + """}
+WITH hubs, s, met AS e1, [x IN reached WHERE x <> s.id] AS d1
+WITH hubs, s, e1, d1, d1 AS frontier
+CALL (hubs, frontier) {"""
+    + _HOP
+    + """}
+WITH s, e1, d1, [x IN reached WHERE x <> s.id AND NOT x IN d1] AS d2,
+     e1 + [ps IN met WHERE NOT ps IN e1] AS partnerships
+CALL (partnerships) {
+  UNWIND partnerships AS ps
+  MATCH (vendor:Company)-[:VENDOR_IN]->(ps)<-[:PARTNER_IN]-(partner:Company)
+  WITH ps, vendor, partner ORDER BY ps.id
+  RETURN collect({id: ps.id, tier: ps.tier, status: ps.status,
+                  vendor: vendor.id, partner: partner.id}) AS edges
+}
+CALL (s, d1, d2) {
+  UNWIND [{id: s.id, distance: 0}] + [x IN d1 | {id: x, distance: 1}]
+         + [x IN d2 | {id: x, distance: 2}] AS node
+  WITH node ORDER BY node.distance, node.id
+  RETURN collect(node) AS nodes
+}
+RETURN s.id AS start, nodes, edges
+"""
+)
+
+# -- register_deal ------------------------------------------------------------------
+
+# The account of a customer record (policy.account_key): its normalized domain,
+# else the record itself.
+_ACCOUNT_OF_C: LiteralString = (
+    "CASE WHEN trim(coalesce(c.domain, '')) = '' THEN 'customer:' + c.id"
+    " ELSE 'domain:' + toLower(trim(c.domain)) END"
+)
+_ACCOUNT_OF_HELD: LiteralString = (
+    "CASE WHEN trim(coalesce(hc.domain, '')) = '' THEN 'customer:' + hc.id"
+    " ELSE 'domain:' + toLower(trim(hc.domain)) END"
+)
+
+# The gateway's registerDeal as one write transaction: the viewer (the
+# partner's REP, EXECUTIVE, or the MANAGER who manages the partnership) under
+# an ACTIVE $partnershipId of its company as partner; the vendor and the
+# partnership locked (as graph/commands/deals.py, so registrations with one
+# vendor serialize); a customer the viewer's company sees (own, or a live grant
+# with a group); the idempotency claim (an AuditEvent whose id is derived from
+# the key: $auditId; claimed after the checks, so that a refusal, which is no
+# row here rather than a rolled-back error, writes nothing); the conflict rule
+# (an open SUBMITTED/APPROVED, unexpired registration with the vendor for the
+# same account → REJECTED, CONFLICT);
+# the Opportunity and its relationships; for a SUBMITTED deal of an own
+# customer, the automatic DataLink (partner → vendor, IDENTITY and PROFILE,
+# covering the customer, until the protection ends) with its AuditEvent; and
+# the registration's AuditEvent. No row when a rule refuses, or when the key was
+# already claimed (the floor does not replay: the suite never repeats a key).
+REGISTER_DEAL_QUERY: LiteralString = (
+    """MATCH (u:User {id: $userId})-[:MEMBER_OF]->(v:Company)
+MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $partnershipId})<-[:PARTNER_IN]-(v)
+WHERE p.status = 'ACTIVE'
+  AND (u.role IN ['REP', 'EXECUTIVE']
+       OR (u.role = 'MANAGER' AND EXISTS { (u)-[:MANAGES]->(p) }))
+SET vendor._lock = true REMOVE vendor._lock
+SET p._lock = true REMOVE p._lock
+WITH u, v, vendor, p
+MATCH (c:Customer {id: $customerId})-[:OWNED_BY]->(owner:Company)
+"""
+    + _GRANTS
+    + _ACCESS
+    + """WITH u, v, vendor, p, c, owner WHERE owner = v OR size(groups) > 0
+MERGE (a:AuditEvent {id: $auditId})
+ON CREATE SET a.claim = $claim, a.at = datetime(), a.action = 'deal.register',
+              a.actorId = u.id, a.companyId = v.id, a.idempotencyKey = $idempotencyKey
+WITH u, v, vendor, p, a, c, owner WHERE a.claim = $claim
+WITH u, v, vendor, p, a, c, owner, """
+    + _ACCOUNT_OF_C
+    + """ AS account
+WITH u, v, vendor, p, a, c, owner, EXISTS {
+  MATCH (vendor)-[:VENDOR_IN]->(:Partnership)<-[:UNDER]-(held:Opportunity)-[:FOR]->(hc:Customer)
+  WHERE held.status IN ['SUBMITTED', 'APPROVED']
+    AND NOT coalesce(held.expiresAt <= datetime(), false)
+    AND """
+    + _ACCOUNT_OF_HELD
+    + """ = account
+} AS conflict
+CREATE (v)-[:REGISTERED]->(o:Opportunity {
+  id: $dealId, title: $title, amount: $amount, currency: coalesce($currency, p.currency),
+  stage: 'QUALIFICATION', status: CASE WHEN conflict THEN 'REJECTED' ELSE 'SUBMITTED' END,
+  registeredAt: datetime(), expiresAt: datetime() + duration({days: $days}),
+  rejectionReason: CASE WHEN conflict THEN 'CONFLICT' END,
+  decidedAt: CASE WHEN conflict THEN datetime() END
+})-[:FOR]->(c)
+CREATE (o)-[:UNDER]->(p)
+CREATE (o)-[:REGISTERED_BY]->(u)
+WITH u, v, vendor, p, a, c, o, conflict, NOT conflict AND owner = v AS linked
+CALL (u, v, vendor, p, c, o, linked) {
+  WITH * WHERE linked
+  CREATE (v)-[:GRANTS]->(l:DataLink {
+    id: $linkId, scope: ['IDENTITY', 'PROFILE'], allCustomers: false,
+    purpose: 'Deal registration', createdAt: datetime(), expiresAt: o.expiresAt
+  })-[:TO]->(vendor)
+  CREATE (l)-[:UNDER]->(p)
+  CREATE (l)-[:COVERS]->(c)
+  CREATE (o)-[:SHARED_THROUGH]->(l)
+  CREATE (:AuditEvent {
+    id: $linkAuditId, at: datetime(), action: 'dataLink.grant', actorId: u.id,
+    companyId: v.id, targetId: l.id,
+    detail: '{"automatic": true, "opportunity": "' + o.id + '", "scope": ["IDENTITY", "PROFILE"]}'
+  })
+}
+SET a.action = CASE WHEN conflict THEN 'deal.register.rejected' ELSE 'deal.register' END,
+    a.targetId = o.id,
+    a.detail = '{"customer": "' + c.id + '", "partnership": "' + p.id + '", "status": "'
+               + o.status + '", "vendor": "' + vendor.id + '"}'
+REMOVE a.claim
+RETURN o.status AS status, o.rejectionReason AS rejectionReason, v.id AS registrant,
+       u.id AS registeredBy, vendor.id AS vendor, p.id AS partnership, c.id AS customer,
+       o.amount AS amount, linked AS dataLink
+"""
+)
+
+# Undoes every registration of the suite (titled $title): the deals, their
+# automatic DataLinks and both AuditEvents (and any claim of a key of the suite,
+# $keyPrefix), so that the graph has the counts it was loaded with
+# (scripts/bench/data.py) and the other queries' answers are unchanged.
+REGISTERED_DEALS_UNDONE_QUERY: LiteralString = """
+OPTIONAL MATCH (o:Opportunity {title: $title})
+OPTIONAL MATCH (o)-[:SHARED_THROUGH]->(l:DataLink)
+WITH collect(DISTINCT o) AS deals, collect(DISTINCT l) AS links
+WITH deals, links, [d IN deals | d.id] + [x IN links | x.id] AS targets
+CALL (targets) {
+  MATCH (a:AuditEvent {companyId: $registrant})
+  WHERE a.targetId IN targets OR a.idempotencyKey STARTS WITH $keyPrefix
+  DETACH DELETE a
+}
+FOREACH (x IN links | DETACH DELETE x)
+FOREACH (d IN deals | DETACH DELETE d)
+RETURN size(deals) AS deals
+"""
+
+# Customers of $owner the deal registrations cycle through, one per account:
+# no open registration with $vendor holds the account, and no other candidate
+# has the same account, so each registration is SUBMITTED and gets its DataLink.
+DEAL_CUSTOMERS_QUERY: LiteralString = (
+    """MATCH (vendor:Company {id: $vendor})
+MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: $owner})
+WITH vendor, c, """
+    + _ACCOUNT_OF_C
+    + """ AS account
+WHERE NOT EXISTS {
+  MATCH (vendor)-[:VENDOR_IN]->(:Partnership)<-[:UNDER]-(held:Opportunity)-[:FOR]->(hc:Customer)
+  WHERE held.status IN ['SUBMITTED', 'APPROVED']
+    AND NOT coalesce(held.expiresAt <= datetime(), false)
+    AND """
+    + _ACCOUNT_OF_HELD
+    + """ = account
+}
+WITH account, min(c.id) AS id
+RETURN id ORDER BY id
+"""
+)

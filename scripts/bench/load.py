@@ -109,13 +109,17 @@ class GraphQLError(RuntimeError):
     """A non-200 answer during a timed run."""
 
 
-def graphql_operation(client: httpx.AsyncClient, url: str, token: str, body: bytes) -> Operation:
-    """POST one prepared GraphQL request; read the gateway's stats from the end of the body."""
+def graphql_operation(
+    client: httpx.AsyncClient, url: str, token: str, body: bytes | Callable[[], bytes]
+) -> Operation:
+    """POST one prepared GraphQL request (or the next of ``body()``, when each call must
+    differ, e.g. a mutation); read the gateway's stats from the end of the body."""
     require_loopback(url)
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
 
     async def call() -> Reported:
-        response = await client.post(url, content=body, headers=headers)
+        content = body() if callable(body) else body
+        response = await client.post(url, content=content, headers=headers)
         if response.status_code != 200:
             raise GraphQLError(f"HTTP {response.status_code}: {response.text[:200]}")
         found = _STATS.search(response.content, max(0, len(response.content) - 300))

@@ -31,7 +31,7 @@ QUERIES = DIRECTORY / "queries"
 
 def missing(keys: tuple[str, ...] | None = None) -> list[str]:
     """What the Node system still lacks to run here (empty: ready)."""
-    from scripts.bench.suite import SUITE_KEYS
+    from scripts.bench.suite import NEO4J_GRAPHQL_EXCLUDED, SUITE_KEYS
 
     absent = [
         name
@@ -41,7 +41,7 @@ def missing(keys: tuple[str, ...] | None = None) -> list[str]:
     absent += [
         f"queries/{key}.graphql"
         for key in keys or SUITE_KEYS
-        if not (QUERIES / f"{key}.graphql").exists()
+        if key not in NEO4J_GRAPHQL_EXCLUDED and not (QUERIES / f"{key}.graphql").exists()
     ]
     return absent
 
@@ -111,6 +111,48 @@ def _nested(data: Mapping[str, Any]) -> JsonValue:
     return out
 
 
+def _edge(node: Mapping[str, Any]) -> dict[str, JsonValue]:
+    return {
+        "id": node["id"],
+        "tier": node["tier"],
+        "status": node["status"],
+        "vendor": _id(node.get("vendor")),
+        "partner": _id(node.get("partner")),
+    }
+
+
+def _network(data: Mapping[str, Any]) -> JsonValue:
+    """Breadth-first distances over the two-level tree of queries/network.graphql."""
+    companies = data["companies"]
+    if not companies:
+        raise AnswerError("neo4j-graphql network: no start company")
+    start = companies[0]
+    origin = str(start["id"])
+    distances: dict[str, int] = {origin: 0}
+    edges: dict[str, dict[str, JsonValue]] = {}
+    hop1 = [(p, p["partner"]) for p in start["vendorIn"]]
+    hop1 += [(p, p["vendor"]) for p in start["partnerIn"]]
+    for partnership, _ in hop1:
+        edge = edges.setdefault(partnership["id"], _edge(partnership))
+        for side in ("vendor", "partner"):
+            distances.setdefault(str(edge[side]), 1)
+    for _, other in hop1:
+        if other is None or distances.get(other["id"]) != 1:
+            continue  # the start itself
+        for partnership in [*other["vendorIn"], *other["partnerIn"]]:
+            edge = edges.setdefault(partnership["id"], _edge(partnership))
+            for side in ("vendor", "partner"):
+                distances.setdefault(str(edge[side]), 2)
+    return {
+        "start": origin,
+        "nodes": [
+            {"id": c, "distance": d}
+            for c, d in sorted(distances.items(), key=lambda kv: (kv[1], kv[0]))
+        ],
+        "edges": [edges[k] for k in sorted(edges)],
+    }
+
+
 def normalize(key: str, body: Mapping[str, Any]) -> JsonValue:
     """bench/neo4j_graphql/queries/<key>.graphql's answer, in the canonical form.
 
@@ -149,6 +191,8 @@ def normalize(key: str, body: Mapping[str, Any]) -> JsonValue:
         if key == "filter_sort":
             edges = data["customersConnection"]["edges"]
             return [row(e["node"], FILTER_SORT_FIELDS) for e in edges]
+        if key == "network":
+            return _network(data)
     except (KeyError, IndexError, TypeError) as exc:
         raise AnswerError(f"neo4j-graphql {key}: unexpected shape ({exc!r})") from exc
     raise AnswerError(f"unknown suite key {key}")

@@ -94,7 +94,7 @@ async def profile_gateway(
             run_load(
                 system.operation(query, client),
                 concurrency=concurrency,
-                requests=1_000_000,
+                requests=query.max_requests or 1_000_000,
                 max_seconds=seconds + 3,
             )
         )

@@ -129,6 +129,28 @@ def _keys(results: Mapping[str, Any]) -> list[str]:
     return list(results["settings"]["keys"])
 
 
+NOT_COMPARABLE = "not comparable"
+
+
+def excluded(results: Mapping[str, Any], key: str, system: str) -> str | None:
+    """Why ``system`` does not take part in ``key`` (its answer is not comparable), if so."""
+    reasons = (results.get("settings") or {}).get("excluded") or {}
+    reason = (reasons.get(key) or {}).get(system)
+    if reason is None:
+        entry = (results.get("agreement") or {}).get("keys", {}).get(key) or {}
+        reason = (entry.get("systems") or {}).get(system, {}).get("excluded")
+    return str(reason) if reason else None
+
+
+def _latency_text(
+    results: Mapping[str, Any], cell: Mapping[str, Any] | None, key: str, system: str
+) -> str:
+    if cell is None and excluded(results, key, system):
+        return NOT_COMPARABLE
+    median = _fmt(_get(cell, "latency_ms", "median"))
+    return f"{median} / {_fmt(_get(cell, 'latency_ms', 'p99'))}"
+
+
 def _machine_text(results: Mapping[str, Any]) -> list[str]:
     m = results["machine"]
     packages = ", ".join(f"{k} {v}" for k, v in m.get("python_packages", {}).items())
@@ -193,6 +215,9 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
         )
         for s in SYSTEM_ORDER:
             if s in results["systems"]:
+                if excluded(results, key, s):
+                    row.append(NOT_COMPARABLE)
+                    continue
                 row.append(str(entry["systems"].get(s, {}).get("round_trips_wire", "–")))
         rows.append(row)
     out += _table(header, rows)
@@ -205,7 +230,13 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
     notes = []
     for key in keys:
         for s, entry in agreement[key]["systems"].items():
-            if entry.get("failed"):
+            reason = excluded(results, key, s)
+            if reason:
+                notes.append(
+                    f"- {LABELS.get(s, s)} `{key}`: **{reason}**; only the other systems' "
+                    "answers were compared, and only they were timed."
+                )
+            elif entry.get("failed"):
                 notes.append(
                     f"- {LABELS.get(s, s)} `{key}`: **no answer**: "
                     f"{str(entry.get('difference'))[:300]}; not timed."
@@ -221,6 +252,12 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
                     "it was timed at c=1 only (as many operations as fit the cell's budget, at "
                     "least one); concurrent runs would take minutes per cell."
                 )
+    for key, most in (settings.get("max_requests") or {}).items():
+        notes.append(
+            f"- `{key}` writes, each call different (another customer account, fresh ids and "
+            f"idempotency key): at most {most} operations per cell (one per account of the "
+            "pool), and its writes are undone after every cell, outside the CPU readings."
+        )
     if notes:
         out += ["", *notes]
     shares = [(c.get("other_cpu_share") or 0.0, c) for c in results.get("cells", ())]
@@ -252,9 +289,7 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
         for c in concurrency:
             row = [f"`{key}`", str(c)]
             for s in systems:
-                cell = cells.get((key, c, s))
-                median = _fmt(_get(cell, "latency_ms", "median"))
-                row.append(f"{median} / {_fmt(_get(cell, 'latency_ms', 'p99'))}")
+                row.append(_latency_text(results, cells.get((key, c, s)), key, s))
             r = ratio_index.get((key, c), {})
             for a, b in pairs:
                 row.append(_ratio_text((r.get(f"{a}/{b}") or {}).get("median")))
@@ -267,7 +302,11 @@ def _run_section(results: Mapping[str, Any], chart: str | None) -> list[str]:
         row = [f"`{key}`"]
         for c in concurrency:
             for s in systems:
-                row.append(_fmt(_get(cells.get((key, c, s)), "throughput_ops")))
+                cell = cells.get((key, c, s))
+                if cell is None and excluded(results, key, s):
+                    row.append(NOT_COMPARABLE)
+                else:
+                    row.append(_fmt(_get(cell, "throughput_ops")))
         rows.append(row)
     out += _table(header, rows)
     top = max(concurrency)
@@ -340,7 +379,12 @@ def _summary_table(
     rows = []
     for key in keys:
         row = [f"`{key}`"]
-        row += [_fmt(_get(cells.get((key, 1, s)), "latency_ms", "median")) for s in systems]
+        row += [
+            NOT_COMPARABLE
+            if cells.get((key, 1, s)) is None and excluded(results, key, s)
+            else _fmt(_get(cells.get((key, 1, s)), "latency_ms", "median"))
+            for s in systems
+        ]
         r = ratio_index.get((key, 1), {})
         row += [_ratio_text((r.get(f"{a}/{b}") or {}).get("median")) for a, b in pairs]
         row.append(str(checked[key]["systems"].get("gateway", {}).get("round_trips_wire", "–")))

@@ -29,12 +29,18 @@ from typing import Any, LiteralString
 from graph import Database
 from policy import load_policy
 from scripts import neo4j_local
-from scripts.bench import data, machine, procstats, report
+from scripts.bench import data, floor, machine, procstats, report
 from scripts.bench.boltcount import BoltCounter
 from scripts.bench.canonical import JsonValue, fingerprint, first_difference, size
 from scripts.bench.load import LoadResult, http_client, run_load
 from scripts.bench.stats import Summary
-from scripts.bench.suite import SuiteQuery, build_suite, check_answer
+from scripts.bench.suite import (
+    DEAL_PARTNER,
+    DEAL_VENDOR,
+    SuiteQuery,
+    build_suite,
+    check_answer,
+)
 from scripts.bench.systems import Neo4jTarget, System, Unavailable, make_system
 
 #: An answer slower than this (seconds, while checking) is asked once, and its
@@ -111,13 +117,21 @@ async def _run(config: Config, inst: neo4j_local.Instance) -> int:
     target = Neo4jTarget(inst.uri, neo4j_local.password())
     db = data.database(target.uri, target.password)
     try:
+        # Writes of an interrupted run (the graph then reads as changed and reloads).
+        await _undo(db, build_suite(load_policy()))
         graph = await data.ensure_graph(db, config.scale, config.seed)
         state_before = await data.graph_state(db)
+        deal_customers = [
+            str(r["id"])
+            for r in await db.read(
+                floor.DEAL_CUSTOMERS_QUERY, {"vendor": DEAL_VENDOR, "owner": DEAL_PARTNER}
+            )
+        ]
     finally:
         await db.close()
     neo4j_pid = neo4j_local.running_pid(inst)
     neo4j_version, neo4j_memory = await _neo4j_facts(target)
-    suite = [q for q in build_suite(load_policy()) if q.key in config.keys]
+    suite = [q for q in build_suite(load_policy(), deal_customers) if q.key in config.keys]
     results: dict[str, Any] = {
         "schema": 1,
         "mode": "short" if config.short else "full",
@@ -138,6 +152,8 @@ async def _run(config: Config, inst: neo4j_local.Instance) -> int:
             "answer_timeout_seconds": config.answer_timeout,
             "slow_seconds": SLOW_SECONDS,
             "keys": [q.key for q in suite],
+            "excluded": {q.key: dict(q.excluded) for q in suite if q.excluded},
+            "max_requests": {q.key: q.max_requests for q in suite if q.max_requests},
         },
         "systems": {},
         "skipped": {},
@@ -216,6 +232,13 @@ async def _stop(systems: Mapping[str, System]) -> None:
         await system.stop()
 
 
+async def _undo(db: Database, queries: Sequence[SuiteQuery]) -> None:
+    """Undo the writes of the queries that write (the graph as loaded again)."""
+    for query in queries:
+        if query.undo is not None:
+            await db.write(query.undo, dict(query.undo_params))
+
+
 # -- check ---------------------------------------------------------------------
 
 
@@ -229,11 +252,12 @@ async def _check(
     proxied = Neo4jTarget(proxy.uri, target.password, target.user, target.database)
     log(f"checking answers of {', '.join(config.systems)} (Bolt counter on {proxy.uri})")
     systems: dict[str, System] = {}
+    undo_db = data.database(target.uri, target.password)
     try:
         systems = await _start(config.systems, config, proxied, results)
         keys: dict[str, Any] = {}
         for query in suite:
-            entry = await _check_query(config, query, systems, proxy)
+            entry = await _check_query(config, query, systems, proxy, undo_db)
             keys[query.key] = entry
             status = "DISAGREE" if not entry["agree"] else "agree" if entry["ok"] else "FAILED"
             trips = ", ".join(
@@ -251,11 +275,16 @@ async def _check(
     finally:
         await _stop(systems)
         await proxy.stop()
+        await undo_db.close()
     return list(systems)
 
 
 async def _check_query(
-    config: Config, query: SuiteQuery, systems: Mapping[str, System], proxy: BoltCounter
+    config: Config,
+    query: SuiteQuery,
+    systems: Mapping[str, System],
+    proxy: BoltCounter,
+    undo_db: Database,
 ) -> dict[str, Any]:
     answers: dict[str, JsonValue] = {}
     per_system: dict[str, Any] = {}
@@ -270,6 +299,10 @@ async def _check_query(
             "failed": False,
         }
         per_system[name] = entry
+        if name in query.excluded:
+            # Not asked: its answer would not be the same work (see the reason).
+            entry["excluded"] = query.excluded[name]
+            continue
         first: JsonValue = None
         for attempt in range(config.check_repeats):
             before = proxy.runs
@@ -278,17 +311,21 @@ async def _check_query(
                 async with asyncio.timeout(config.answer_timeout):
                     answer = await system.answer(query)
             except TimeoutError:
+                await _undo(undo_db, [query])
                 entry["timed_out"] = True
                 entry["difference"] = f"no answer within {config.answer_timeout:g} s"
                 if config.short:
                     problems.append(f"{name}: {entry['difference']}")
                 break
             except Exception as exc:  # any failure to answer is reported, not raised
+                await _undo(undo_db, [query])
                 entry["failed"] = True
                 entry["difference"] = f"no answer: {type(exc).__name__}: {exc}"[:500]
                 problems.append(f"{name}: {entry['difference']}")
                 break
             seconds = time.perf_counter() - began
+            # Every repeat (and every system) does the same writes on the same graph.
+            await _undo(undo_db, [query])
             entry["round_trips_wire"] = proxy.runs - before
             entry["round_trips_reported"] = answer.reported_round_trips
             entry["seconds"] = round(seconds, 3)
@@ -394,6 +431,8 @@ async def _time(
 
     def answered(key: str, name: str) -> bool:
         entry = checked[key]["systems"].get(name, {})
+        if entry.get("excluded"):
+            return False
         return not entry.get("timed_out", True) and not entry.get("failed", True)
 
     def slow(key: str, name: str) -> bool:
@@ -405,6 +444,7 @@ async def _time(
             for name, system in systems.items():
                 if answered(query.key, name) and not slow(query.key, name):
                     await _measure(system, query, 1, config.warmup, config.max_seconds, timeout)
+                    await _undo(monitor, [query])
         for concurrency in config.concurrency:
             for query in suite:
                 for name, system in systems.items():
@@ -420,6 +460,7 @@ async def _time(
                         await _measure(
                             system, query, concurrency, concurrency, config.max_seconds, timeout
                         )
+                        await _undo(monitor, [query])
                     settle = await _settle(monitor)
                     before = procstats.snapshot(roots)
                     result = await _measure(
@@ -431,6 +472,8 @@ async def _time(
                         timeout,
                     )
                     after = procstats.snapshot(roots)
+                    # After the CPU reading: undoing is not the operation's work.
+                    await _undo(monitor, [query])
                     used = procstats.cpu_used(before, after)
                     share = procstats.other_share(before, after, used)
                     cell = cell_record(query, name, result, used, share)
@@ -448,9 +491,12 @@ async def _time(
             from scripts.bench import profile
 
             query = next(q for q in suite if q.key == config.profile_key)
-            results["profile"] = await profile.profile_gateway(
-                systems["gateway"], query, max(config.concurrency), config.profile_seconds
-            )
+            try:
+                results["profile"] = await profile.profile_gateway(
+                    systems["gateway"], query, max(config.concurrency), config.profile_seconds
+                )
+            finally:
+                await _undo(monitor, [query])
     finally:
         await monitor.close()
         await _stop(systems)
@@ -476,6 +522,9 @@ async def _measure(
     max_seconds: float,
     request_timeout: float,
 ) -> LoadResult:
+    if query.max_requests is not None:
+        # A write whose calls must differ has this many distinct calls per run.
+        requests = min(requests, query.max_requests)
     async with http_client(concurrency, request_timeout) as client:
         return await run_load(
             system.operation(query, client),

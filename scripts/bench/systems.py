@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -140,7 +141,7 @@ class FloorSystem:
         records: list[dict[str, Any]] = await self._driver.execute_query(
             query.floor_query,
             dict(query.floor_params),
-            routing_=RoutingControl.READ,
+            routing_=RoutingControl.WRITE if query.write else RoutingControl.READ,
             database_=self._database,
             result_transformer_=_records,
         )
@@ -150,8 +151,10 @@ class FloorSystem:
         return Answer(query.from_floor(await self._run(query)), 1)
 
     def operation(self, query: SuiteQuery, client: httpx.AsyncClient) -> Operation:
+        calls = itertools.count()
+
         async def call() -> Reported:
-            await self._run(query)
+            await self._run(query.nth(next(calls)))
             return Reported(round_trips=1)
 
         return call
@@ -247,7 +250,20 @@ class HttpGraphQLSystem:
     def __init__(self) -> None:
         self.server: ServerProcess | None = None
         self.url = ""
-        self.token = ""
+        #: The signing key and algorithm of this run's tokens (set by start).
+        self.signing: tuple[str, str] = ("", "")
+        self._tokens: dict[str, str] = {}
+
+    @property
+    def token(self) -> str:
+        """The suite viewer's token."""
+        return self.token_for(VIEWER_USER)
+
+    def token_for(self, user_id: str) -> str:
+        """A token whose ``sub`` is ``user_id`` (one per user and run)."""
+        if user_id not in self._tokens:
+            self._tokens[user_id] = token(user_id, *self.signing)
+        return self._tokens[user_id]
 
     @property
     def pid(self) -> int | None:
@@ -265,7 +281,10 @@ class HttpGraphQLSystem:
         raise NotImplementedError
 
     async def answer(self, query: SuiteQuery) -> Answer:
-        headers = {"authorization": f"Bearer {self.token}", "content-type": "application/json"}
+        headers = {
+            "authorization": f"Bearer {self.token_for(query.viewer)}",
+            "content-type": "application/json",
+        }
         # The caller bounds each answer (asyncio.timeout); this only backs it up.
         async with httpx.AsyncClient(timeout=ANSWER_TIMEOUT, trust_env=False) as client:
             response = await client.post(
@@ -276,7 +295,13 @@ class HttpGraphQLSystem:
         return self.normalize(query, response.json())
 
     def operation(self, query: SuiteQuery, client: httpx.AsyncClient) -> Operation:
-        return graphql_operation(client, self.url, self.token, self.request_body(query))
+        token = self.token_for(query.viewer)
+        if query.iteration is None:
+            return graphql_operation(client, self.url, token, self.request_body(query))
+        calls = itertools.count()
+        return graphql_operation(
+            client, self.url, token, lambda: self.request_body(query.nth(next(calls)))
+        )
 
 
 # -- (b) gateway -----------------------------------------------------------------
@@ -355,7 +380,7 @@ class GatewaySystem(HttpGraphQLSystem):
         self.server = ServerProcess(self.name, [sys.executable, "-m", *module], env, ROOT)
         self.server.start()
         self.url = f"http://127.0.0.1:{port}/graphql"
-        self.token = token(VIEWER_USER, private, "RS256")
+        self.signing = (private, "RS256")
         await wait_http(self.server, f"http://127.0.0.1:{port}/readyz")
 
     def request_body(self, query: SuiteQuery) -> bytes:
@@ -411,7 +436,7 @@ class Neo4jGraphQLSystem(HttpGraphQLSystem):
         self.server = ServerProcess("neo4j-graphql", [node, "server.mjs"], env, self.directory)
         self.server.start()
         self.url = f"http://127.0.0.1:{port}/graphql"
-        self.token = token(VIEWER_USER, secret, "HS256")
+        self.signing = (secret, "HS256")
         probe = json.dumps({"query": "{ __typename }"}).encode()
         await wait_http(self.server, self.url, body=probe, token=self.token)
 

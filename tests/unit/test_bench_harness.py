@@ -324,3 +324,230 @@ def test_profile_summary_shares_self_time_by_package() -> None:
     assert summary["self_by_package"][0] == ("graphql", 0.75)
     assert dict(summary["inclusive"])["run (/usr/lib/python3.11/asyncio/events.py)"] == 1.0
     assert package_of("/usr/lib/python3.11/json/encoder.py") == "stdlib:json"
+
+
+# -- register_deal and network ------------------------------------------------------------
+
+DEAL_POOL = ("cu-000101", "cu-000102", "cu-000103")
+
+
+def _deal_floor_record(customer: str = "cu-000101") -> dict[str, Any]:
+    return {
+        "status": "SUBMITTED",
+        "rejectionReason": None,
+        "registrant": "co-000002",
+        "registeredBy": "us-000009",
+        "vendor": "co-000001",
+        "partnership": "pa-000001",
+        "customer": customer,
+        "amount": 25000.0,
+        "dataLink": True,
+    }
+
+
+def test_register_deal_answers_of_floor_and_gateway_normalize_alike() -> None:
+    gid = to_global_id
+    query = build_suite(load_policy(), DEAL_POOL)[-1]
+    assert query.key == "register_deal"
+    gateway = {
+        "registerDeal": {
+            "status": "SUBMITTED",
+            "rejectionReason": None,
+            "amount": 25000,
+            "registrant": {"id": gid("Company", "co-000002")},
+            "registeredBy": {"id": gid("User", "us-000009")},
+            "vendor": {"id": gid("Company", "co-000001")},
+            "partnership": {"id": gid("Partnership", "pa-000001")},
+            "customer": {"id": gid("Customer", "cu-000101")},
+            "dataLink": {"id": gid("DataLink", "dl-0123456789abcdef")},
+        }
+    }
+    a = query.from_floor([_deal_floor_record()])
+    b = query.from_gateway(gateway_data({"data": gateway}))
+    assert first_difference(a, b) is None
+    assert check_answer("register_deal", a) == []
+    without_link = query.from_gateway(
+        {"registerDeal": {**gateway["registerDeal"], "dataLink": None}}
+    )
+    assert first_difference(a, without_link) == "$.dataLink: true != false"
+
+
+def test_a_conflicting_or_linkless_registration_breaks_the_suite() -> None:
+    rejected = {**_deal_floor_record(), "status": "REJECTED", "rejectionReason": "CONFLICT"}
+    assert check_answer("register_deal", rejected) != []
+    assert check_answer("register_deal", {**_deal_floor_record(), "dataLink": False}) != []
+    assert check_answer("register_deal", {**_deal_floor_record(), "registeredBy": None}) != []
+    with pytest.raises(AnswerError):
+        SUITE["register_deal"].from_floor([])  # a refused registration returns no row
+
+
+def test_each_timed_registration_is_another_account_with_fresh_ids_and_key() -> None:
+    query = build_suite(load_policy(), DEAL_POOL)[-1]
+    calls = [query.nth(i) for i in range(4)]
+    assert [c.floor_params["customerId"] for c in calls] == [*DEAL_POOL, DEAL_POOL[0]]
+    for call in calls:
+        # Both systems register for the same customer in the same call.
+        variables = call.gateway_variables["input"]
+        assert graph_id(variables["customerId"], "Customer") == call.floor_params["customerId"]
+        assert variables["idempotencyKey"] == call.floor_params["idempotencyKey"]
+        assert call.viewer == call.floor_params["userId"] == "us-000009"
+        assert call.write
+        assert call.undo is not None
+    for name in ("idempotencyKey", "auditId", "claim", "dealId", "linkId", "linkAuditId"):
+        assert len({c.floor_params[name] for c in calls}) == len(calls), name
+    # One timed call per account: a second registration for one would be REJECTED.
+    assert query.max_requests == len(DEAL_POOL)
+    assert set(query.excluded) == {"neo4j-graphql"}
+    assert "queries/register_deal.graphql" not in neo4j_graphql.missing(("register_deal",))
+    assert query.undo_params["title"] == query.floor_params["title"]
+
+
+def _network_floor_record() -> dict[str, Any]:
+    return {
+        "start": "co-000001",
+        "nodes": [
+            {"id": "co-000001", "distance": 0},
+            {"id": "co-000002", "distance": 1},
+            {"id": "co-000003", "distance": 1},
+            {"id": "co-000007", "distance": 2},
+        ],
+        "edges": [
+            {
+                "id": "pa-000001",
+                "tier": "HIGH",
+                "status": "ACTIVE",
+                "vendor": "co-000001",
+                "partner": "co-000002",
+            },
+            {
+                "id": "pa-000002",
+                "tier": "MEDIUM",
+                "status": "ACTIVE",
+                "vendor": "co-000001",
+                "partner": "co-000003",
+            },
+            {
+                "id": "pa-000009",
+                "tier": "LOW",
+                "status": "ENDED",
+                "vendor": "co-000007",
+                "partner": "co-000002",
+            },
+        ],
+    }
+
+
+def test_the_three_network_answers_normalize_to_the_same_form() -> None:
+    gid = to_global_id
+    record = _network_floor_record()
+
+    def gw_edge(e: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": gid("Partnership", e["id"]),
+            "tier": e["tier"],
+            "status": e["status"],
+            "vendor": {"id": gid("Company", e["vendor"])},
+            "partner": {"id": gid("Company", e["partner"])},
+        }
+
+    gateway = {
+        "network": {
+            "start": {"id": gid("Company", "co-000001")},
+            "nodes": [
+                {"distance": n["distance"], "company": {"id": gid("Company", n["id"])}}
+                for n in record["nodes"]
+            ],
+            "edges": [gw_edge(e) for e in record["edges"]],
+        }
+    }
+
+    def node_edge(e: dict[str, Any]) -> dict[str, Any]:
+        return {**e, "vendor": {"id": e["vendor"]}, "partner": {"id": e["partner"]}}
+
+    pa1, pa2, pa9 = (node_edge(e) for e in record["edges"])
+    # The tree of queries/network.graphql: hop 1 both roles, hop 2 the other party's.
+    node_body = {
+        "data": {
+            "companies": [
+                {
+                    "id": "co-000001",
+                    "vendorIn": [
+                        {**pa2, "partner": {"id": "co-000003", "vendorIn": [], "partnerIn": [pa2]}},
+                        {
+                            **pa1,
+                            "partner": {"id": "co-000002", "vendorIn": [], "partnerIn": [pa9, pa1]},
+                        },
+                    ],
+                    "partnerIn": [],
+                }
+            ]
+        }
+    }
+    query = SUITE["network"]
+    a = query.from_floor([record])
+    b = query.from_gateway(gateway_data({"data": gateway}))
+    c = neo4j_graphql.normalize("network", node_body)
+    assert first_difference(a, b) is None
+    assert first_difference(a, c) is None
+    assert check_answer("network", a) == []
+    assert size(a) == 7
+
+
+def test_network_answers_breaking_the_suite_promises() -> None:
+    record = _network_floor_record()
+    nodes, edges = record["nodes"], record["edges"]
+    unordered = {**record, "nodes": [nodes[0], nodes[3], nodes[1], nodes[2]]}
+    assert any("ordered" in p for p in check_answer("network", unordered))
+    stray = {**record, "nodes": [*nodes, {"id": "co-000099", "distance": 2}]}
+    assert any("no edge" in p for p in check_answer("network", stray))
+    dangling = {**record, "edges": [*edges, {**edges[0], "id": "pa-000010", "partner": "co-9"}]}
+    assert any("not a node" in p for p in check_answer("network", dangling))
+    too_far = {**record, "nodes": [*nodes[:3], {"id": "co-000007", "distance": 3}]}
+    assert check_answer("network", too_far) != []
+    assert check_answer("network", {**record, "start": "co-000002"}) != []
+
+
+def test_report_says_not_comparable_where_a_system_does_not_take_part() -> None:
+    from scripts.bench import report
+
+    def cell(system: str, median: float) -> dict[str, Any]:
+        return {
+            "key": "register_deal",
+            "concurrency": 1,
+            "system": system,
+            "latency_ms": {"median": median, "p99": median},
+            "throughput_ops": 100.0,
+            "cpu_ms_per_op": {"server": 1.0},
+        }
+
+    cells = [cell("floor", 2.0), cell("gateway", 6.0)]
+    reason = SUITE["register_deal"].excluded["neo4j-graphql"]
+    results: dict[str, Any] = {
+        "settings": {
+            "keys": ["register_deal"],
+            "excluded": {"register_deal": dict(SUITE["register_deal"].excluded)},
+        },
+        "agreement": {
+            "keys": {
+                "register_deal": {
+                    "systems": {
+                        "gateway": {"round_trips_wire": 9},
+                        "neo4j-graphql": {"excluded": reason},
+                    }
+                }
+            }
+        },
+        "ratios": ratios(cells),
+        "cells": cells,
+    }
+    assert report.excluded(results, "register_deal", "neo4j-graphql") == reason
+    assert report.excluded(results, "register_deal", "gateway") is None
+    lines = report._summary_table(
+        results,
+        {(c["key"], c["concurrency"], c["system"]): c for c in cells},
+        ["floor", "gateway", "neo4j-graphql"],
+        ["register_deal"],
+    )
+    row = next(line for line in lines if line.startswith("| `register_deal`"))
+    assert "not comparable" in row
+    assert "3.00×" in row  # gateway ÷ floor still reported
