@@ -49,6 +49,9 @@ _UNAVAILABLE = (
 )
 
 
+_TIMED_OUT = ("TransactionTimedOut", "LockClientStopped")
+
+
 @dataclass
 class QueryStats:
     """Per-request counters: how many Cypher round trips and how long they took.
@@ -212,7 +215,9 @@ async def _translated() -> AsyncIterator[None]:
     try:
         yield
     except neo4j_errors.ClientError as exc:
-        if exc.code is not None and "TransactionTimedOut" in exc.code:
+        # A transaction past its timeout is terminated; one that was waiting for a
+        # lock then reports LockClientStopped instead of TransactionTimedOut.
+        if exc.code is not None and any(part in exc.code for part in _TIMED_OUT):
             raise QueryTimeout() from exc
         raise
     except _UNAVAILABLE as exc:

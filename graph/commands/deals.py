@@ -35,12 +35,14 @@ from graph.queries.opportunities import (
     DEAL_LINK_GRANTED_QUERY,
     DEAL_STATUS_CHANGED_QUERY,
     EXPIRED_DEALS_SWEPT_QUERY,
-    OPEN_DEALS_WITH_VENDOR_QUERY,
+    OPEN_DEALS_FOR_ACCOUNT_QUERY,
     REGISTERED_DEAL_QUERY,
     REGISTRATION_FACTS_QUERY,
+    REGISTRATION_LOCK_QUERY,
 )
 from graph.viewer import Viewer
 from policy import (
+    ACCOUNT_SPACE,
     ALL_CUSTOMER_GROUPS,
     CONFLICT_REASON,
     DEAL_TRANSITIONS,
@@ -157,8 +159,24 @@ class DealCommands(CommandSet):
                 raise NotFound("Customer", argument="input.customerId")
             domain = (await tx.run(CUSTOMER_DOMAIN_QUERY, {"id": data.customer_id}))[0]["domain"]
             account = account_key(data.customer_id, domain)
-            open_deals = await tx.run(OPEN_DEALS_WITH_VENDOR_QUERY, {"vendor": facts["vendor"]})
-            held = any(account_key(d["customer"], d["domain"]) == account for d in open_deals)
+            locked = await tx.run(REGISTRATION_LOCK_QUERY, {"id": data.partnership_id})
+            if locked[0]["status"] != "ACTIVE":
+                raise InvalidTransition(
+                    "Deals are registered under an ACTIVE partnership only",
+                    current=locked[0]["status"],
+                    requested="SUBMITTED",
+                )
+            normalized = (domain or "").strip(ACCOUNT_SPACE).lower() or None
+            candidates = await tx.run(
+                OPEN_DEALS_FOR_ACCOUNT_QUERY,
+                {
+                    "vendor": facts["vendor"],
+                    "customerId": data.customer_id,
+                    "normalized": normalized,
+                    "space": ACCOUNT_SPACE,
+                },
+            )
+            held = any(account_key(d["customer"], d["domain"]) == account for d in candidates)
             status = "REJECTED" if held else "SUBMITTED"
             deal_id = f"op-{uuid.uuid4().hex[:16]}"
             await tx.run(

@@ -92,20 +92,31 @@ def opportunities_page_query(*, of_partnership: bool) -> LiteralString:
 # another registration for the same account (exactly one of two racing wins).
 REGISTRATION_FACTS_QUERY: LiteralString = """
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
-SET vendor._lock = true REMOVE vendor._lock
-SET p._lock = true REMOVE p._lock
 RETURN p.status AS status, p.currency AS currency, vendor.id AS vendor, partner.id AS partner,
        EXISTS { (vendor)-[:SELLS]->(:Product {id: $productId}) } AS sellsProduct
 """
 
-# Open deals with the vendor, with their customer's record: policy.account_key
-# decides which of them hold the same account.
-OPEN_DEALS_WITH_VENDOR_QUERY: LiteralString = (
+# Registrations with one vendor are serialized on the vendor node; taken after the
+# reads that need no lock, so the lock is held only for the conflict check and the
+# writes. The partnership's status is read again under the lock.
+REGISTRATION_LOCK_QUERY: LiteralString = """
+MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})
+SET vendor._lock = true REMOVE vendor._lock
+SET p._lock = true REMOVE p._lock
+RETURN p.status AS status
+"""
+
+# Open deals with the vendor that may hold the same account: the same record, or a
+# customer whose domain normalizes (btrim of $space, lower case) to $normalized.
+# policy.account_key decides on these few candidates; the hub vendor's thousands
+# of open deals never leave Neo4j while the vendor lock is held.
+OPEN_DEALS_FOR_ACCOUNT_QUERY: LiteralString = (
     "MATCH (:Company {id: $vendor})-[:VENDOR_IN]->(:Partnership)<-[:UNDER]-(o:Opportunity)"
     "-[:FOR]->(c:Customer)\n"
     "WHERE o.status IN ['SUBMITTED', 'APPROVED'] AND ("
     + STATUS
     + ") IN ['SUBMITTED', 'APPROVED']\n"
+    "  AND (c.id = $customerId OR toLower(btrim(c.domain, $space)) = $normalized)\n"
     "RETURN o.id AS id, c.id AS customer, c.domain AS domain"
 )
 

@@ -31,3 +31,40 @@ async def test_a_slow_statement_is_cancelled_at_its_timeout(db: Database, mode: 
         {"slow": SLOW},
     )
     assert running[0]["n"] == 0
+
+
+async def test_a_write_waiting_too_long_for_a_lock_is_a_query_timeout(db: Database) -> None:
+    """Neo4j ends a transaction stuck on a lock past its timeout with LockClientStopped."""
+    import asyncio
+
+    import neo4j
+
+    from graph.driver import WriteTx
+
+    settings = make_settings()
+    await db.write("MERGE (:Company {id: 'co-lock-test'})", {})
+    holder_driver = neo4j.AsyncGraphDatabase.driver(
+        TEST_URI, auth=("neo4j", settings.neo4j_password)
+    )
+    short = Database(
+        DatabaseConfig(
+            uri=TEST_URI, user="neo4j", password=settings.neo4j_password, query_timeout=1.0
+        )
+    )
+
+    async def lock_it(tx: WriteTx) -> None:
+        await tx.run("MATCH (c:Company {id: 'co-lock-test'}) SET c.touched = true", {})
+
+    try:
+        async with holder_driver.session() as session:
+            holder = await session.begin_transaction()
+            await holder.run("MATCH (c:Company {id: 'co-lock-test'}) SET c._held = true")
+            started = time.monotonic()
+            with pytest.raises(QueryTimeout):
+                await short.transaction(lock_it)
+            assert time.monotonic() - started < 10
+            await holder.rollback()
+        await asyncio.sleep(0)
+    finally:
+        await short.close()
+        await holder_driver.close()
