@@ -22,6 +22,9 @@ _CONSTRAINTS: tuple[LiteralString, ...] = tuple(
         ("mdf_request_id", "MdfRequest"),
         ("sharing_policy_id", "SharingPolicy"),
         ("audit_event_id", "AuditEvent"),
+        # One per (vendor, account) that ever had a deal registered: the lock of the
+        # conflict rule (graph/queries/opportunities.py).
+        ("account_lock_id", "AccountLock"),
         ("tier_discount_id", "TierDiscount"),
         ("scorecard_config_id", "ScorecardConfig"),
     )

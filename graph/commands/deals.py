@@ -4,8 +4,9 @@ approves or rejects it, the partner marks it WON or LOST, and the sweep expires 
 Conflict rule: while an open (SUBMITTED or APPROVED, not expired) registration
 with the same vendor holds the same account (``policy.account_key``: the
 customer's normalized domain), a new registration is stored as REJECTED with
-reason CONFLICT. The vendor company's lock serializes registrations with one
-vendor, so of two racing registrations exactly one is open.
+reason CONFLICT. A lock per (vendor, account) serializes the registrations
+that can conflict, so of two racing registrations exactly one is open, while a
+hub vendor's registrations for other accounts never queue behind each other.
 
 A registration stored as SUBMITTED for a customer the registering company owns
 creates a DataLink from the partner to the vendor, under the partnership,
@@ -159,7 +160,10 @@ class DealCommands(CommandSet):
                 raise NotFound("Customer", argument="input.customerId")
             domain = (await tx.run(CUSTOMER_DOMAIN_QUERY, {"id": data.customer_id}))[0]["domain"]
             account = account_key(data.customer_id, domain)
-            locked = await tx.run(REGISTRATION_LOCK_QUERY, {"id": data.partnership_id})
+            locked = await tx.run(
+                REGISTRATION_LOCK_QUERY,
+                {"id": data.partnership_id, "lockId": f"{facts['vendor']}|{account}"},
+            )
             if locked[0]["status"] != "ACTIVE":
                 raise InvalidTransition(
                     "Deals are registered under an ACTIVE partnership only",

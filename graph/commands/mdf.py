@@ -25,6 +25,7 @@ from graph.queries.mdf import (
     MDF_BALANCE_FOR_UPDATE_QUERY,
     MDF_DECISION_FACTS_QUERY,
     MDF_PARTNERSHIP_FOR_UPDATE_QUERY,
+    MDF_PARTNERSHIP_QUERY,
     MDF_REQUEST_CREATED_QUERY,
     MDF_REQUEST_DECIDED_QUERY,
     MDF_REQUEST_PARTNERSHIP_QUERY,
@@ -69,9 +70,10 @@ class MdfCommands(CommandSet):
         return Actor(v.user_id, v.company_id, v.role, v.managed)
 
     async def _lock_partnership(
-        self, tx: WriteTx, partnership_id: str, *, argument: str
+        self, tx: WriteTx, partnership_id: str, *, argument: str, lock: bool = True
     ) -> dict[str, Any]:
-        rows = await tx.run(MDF_PARTNERSHIP_FOR_UPDATE_QUERY, {"id": partnership_id})
+        query = MDF_PARTNERSHIP_FOR_UPDATE_QUERY if lock else MDF_PARTNERSHIP_QUERY
+        rows = await tx.run(query, {"id": partnership_id})
         if not rows:
             raise NotFound("Partnership", argument=argument)
         row = rows[0]
@@ -88,7 +90,7 @@ class MdfCommands(CommandSet):
 
         async def work(tx: WriteTx) -> Done:
             parties = await self._lock_partnership(
-                tx, data.partnership_id, argument="input.partnershipId"
+                tx, data.partnership_id, argument="input.partnershipId", lock=False
             )
             if not may_request_mdf(self.actor, parties["partner"]):
                 raise ActionForbidden("Only the partner of a partnership may request its MDF")

@@ -63,6 +63,13 @@ RETURN id, p.mdfBudget AS budget,
 
 # Takes the partnership's write lock first: approvals of one partnership are
 # serialized, so the approved total read after it cannot change before the write.
+# A request spends nothing (approvals do, under the lock below): no lock, so
+# requests never queue behind each other or behind an approval.
+MDF_PARTNERSHIP_QUERY: LiteralString = """
+MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
+RETURN vendor.id AS vendor, partner.id AS partner
+"""
+
 MDF_PARTNERSHIP_FOR_UPDATE_QUERY: LiteralString = """
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
 SET p._lock = true REMOVE p._lock

@@ -96,13 +96,17 @@ RETURN p.status AS status, p.currency AS currency, vendor.id AS vendor, partner.
        EXISTS { (vendor)-[:SELLS]->(:Product {id: $productId}) } AS sellsProduct
 """
 
-# Registrations with one vendor are serialized on the vendor node; taken after the
-# reads that need no lock, so the lock is held only for the conflict check and the
-# writes. The partnership's status is read again under the lock.
+# The conflict rule is per vendor and account, and so is the lock: registrations
+# for one account with one vendor are serialized on an (:AccountLock) node made
+# on first use (MERGE on a uniquely constrained id is itself race-free), while
+# registrations for other accounts of a hub vendor never wait on each other.
+# Taken after the reads that need no lock, so it is held only for the conflict
+# check and the writes.
 REGISTRATION_LOCK_QUERY: LiteralString = """
-MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})
-SET vendor._lock = true REMOVE vendor._lock
-SET p._lock = true REMOVE p._lock
+MERGE (l:AccountLock {id: $lockId})
+SET l._lock = true REMOVE l._lock
+WITH l
+MATCH (p:Partnership {id: $id})
 RETURN p.status AS status
 """
 
