@@ -283,8 +283,8 @@ _ACCOUNT_OF_HELD: LiteralString = (
 # The gateway's registerDeal as one write transaction: the viewer (the
 # partner's REP, EXECUTIVE, or the MANAGER who manages the partnership) under
 # an ACTIVE $partnershipId of its company as partner; the vendor and the
-# partnership locked (as graph/commands/deals.py, so registrations with one
-# vendor serialize); a customer the viewer's company sees (own, or a live grant
+# registrations of one account with the vendor serialized on its AccountLock
+# (as graph/commands/deals.py); a customer the viewer's company sees (own, or a live grant
 # with a group); the idempotency claim (an AuditEvent whose id is derived from
 # the key: $auditId; claimed after the checks, so that a refusal, which is no
 # row here rather than a rolled-back error, writes nothing); the conflict rule
@@ -301,8 +301,6 @@ MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $partnershipId})<-[:PAR
 WHERE p.status = 'ACTIVE'
   AND (u.role IN ['REP', 'EXECUTIVE']
        OR (u.role = 'MANAGER' AND EXISTS { (u)-[:MANAGES]->(p) }))
-SET vendor._lock = true REMOVE vendor._lock
-SET p._lock = true REMOVE p._lock
 WITH u, v, vendor, p
 MATCH (c:Customer {id: $customerId})-[:OWNED_BY]->(owner:Company)
 """
@@ -316,7 +314,9 @@ WITH u, v, vendor, p, a, c, owner WHERE a.claim = $claim
 WITH u, v, vendor, p, a, c, owner, """
     + _ACCOUNT_OF_C
     + """ AS account
-WITH u, v, vendor, p, a, c, owner, EXISTS {
+MERGE (lock:AccountLock {id: vendor.id + '|' + account})
+SET lock._lock = true REMOVE lock._lock
+WITH u, v, vendor, p, a, c, owner, account, EXISTS {
   MATCH (vendor)-[:VENDOR_IN]->(:Partnership)<-[:UNDER]-(held:Opportunity)-[:FOR]->(hc:Customer)
   WHERE held.status IN ['SUBMITTED', 'APPROVED']
     AND NOT coalesce(held.expiresAt <= datetime(), false)
@@ -361,10 +361,14 @@ RETURN o.status AS status, o.rejectionReason AS rejectionReason, v.id AS registr
 )
 
 # Undoes every registration of the suite (titled $title): the deals, their
-# automatic DataLinks and both AuditEvents (and any claim of a key of the suite,
+# automatic DataLinks and both AuditEvents, the AccountLock nodes (the
+# generated graph has none) (and any claim of a key of the suite,
 # $keyPrefix), so that the graph has the counts it was loaded with
 # (scripts/bench/data.py) and the other queries' answers are unchanged.
 REGISTERED_DEALS_UNDONE_QUERY: LiteralString = """
+CALL () {
+  MATCH (k:AccountLock) DETACH DELETE k
+}
 OPTIONAL MATCH (o:Opportunity {title: $title})
 OPTIONAL MATCH (o)-[:SHARED_THROUGH]->(l:DataLink)
 WITH collect(DISTINCT o) AS deals, collect(DISTINCT l) AS links
