@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -13,7 +14,9 @@ from gateway.settings import Settings
 from graph import Database
 from graph.generator.loader import load, wipe
 from graph.generator.model import GraphData
+from tests.conftest import TEST_URI, make_settings
 from tests.support.client import Gateway
+from tests.support.proxy import TcpProxy
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +54,24 @@ class GraphLoader:
 @pytest.fixture(scope="session")
 def load_graph(db: Database) -> GraphLoader:
     return GraphLoader(db)
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[TcpProxy]:
+    """A loopback proxy in front of the test Neo4j, to cut, stall or break the connection."""
+    target = urlparse(TEST_URI)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
+    await proxy.up()
+    yield proxy
+    await proxy.down()
+
+
+@pytest.fixture
+async def proxied(proxy: TcpProxy) -> AsyncIterator[Gateway]:
+    """A gateway of its own whose Neo4j is reached through ``proxy``."""
+    settings = make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            yield Gateway(client, settings)

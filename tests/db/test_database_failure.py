@@ -4,14 +4,12 @@ gateway serves again by itself when it is back."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 from gateway.app import create_app
-from tests.conftest import TEST_URI, make_settings
+from tests.conftest import make_settings
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
@@ -23,24 +21,9 @@ user = b.user(company)
 QUERY = "{ viewer { company { name } } }"
 
 
-@pytest.fixture
-async def proxy() -> AsyncIterator[TcpProxy]:
-    target = urlparse(TEST_URI)
-    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
-    await proxy.up()
-    yield proxy
-    await proxy.down()
-
-
-@pytest.fixture
-async def proxied(load_graph: GraphLoader, proxy: TcpProxy) -> AsyncIterator[Gateway]:
+@pytest.fixture(autouse=True)
+async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
-    settings = make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
-            yield Gateway(client, settings)
 
 
 async def test_neo4j_down_gives_a_fast_503_and_recovery_needs_no_restart(

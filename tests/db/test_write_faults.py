@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from urllib.parse import urlparse
 
-import httpx
 import pytest
 
-from gateway.app import create_app
 from graph import Database
-from tests.conftest import TEST_URI, make_settings
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
@@ -34,24 +29,9 @@ RECRUIT = """mutation($partner: ID!, $key: String) { recruitPartner(input: {
   partnerId: $partner, tier: MEDIUM, idempotencyKey: $key}) { id status } }"""
 
 
-@pytest.fixture
-async def proxy() -> AsyncIterator[TcpProxy]:
-    target = urlparse(TEST_URI)
-    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
-    await proxy.up()
-    yield proxy
-    await proxy.down()
-
-
-@pytest.fixture
-async def proxied(load_graph: GraphLoader, proxy: TcpProxy) -> AsyncIterator[Gateway]:
+@pytest.fixture(autouse=True)
+async def graph(load_graph: GraphLoader) -> None:
     await load_graph(b.data)
-    settings = make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
-            yield Gateway(client, settings)
 
 
 async def recruited(db: Database) -> tuple[int, int]:
