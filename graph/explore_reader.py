@@ -25,7 +25,7 @@ from graph.queries.portfolio import (
 from graph.reader import AggregateReader, PageArgs
 from graph.records import CustomerRow, Page, PartnershipRow
 from graph.values import native
-from policy import FieldGroup, network_hubs, overlap_lists_accounts
+from policy import ACCOUNT_SPACE, FieldGroup, network_hubs, overlap_lists_accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +214,7 @@ class ExploreReader(AggregateReader):
             "partnerId": partner,
             "minBucket": min_bucket,
             "listAccounts": listed,
+            "space": ACCOUNT_SPACE,
         }
         record = (await self._read(OVERLAP_QUERY, params))[0]
         accounts: list[OverlapAccountRow] | None = None
@@ -275,7 +276,11 @@ class ExploreReader(AggregateReader):
         )
 
     async def duplicated_coverage(self) -> tuple[int, list[Bucket]]:
-        params = {"companyId": self.viewer.company_id, "minBucket": self.parent.min_bucket}
+        params = {
+            "companyId": self.viewer.company_id,
+            "minBucket": self.parent.min_bucket,
+            "space": ACCOUNT_SPACE,
+        }
         rows = await self._read(PORTFOLIO_DUPLICATED_COVERAGE_QUERY, params)
         if not rows:
             return 0, []

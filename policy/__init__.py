@@ -17,6 +17,7 @@ from policy._actions import (
 )
 from policy._audit import AuditView, audit_view
 from policy._deals import (
+    ACCOUNT_SPACE,
     CONFLICT_REASON,
     DEAL_TRANSITIONS,
     DEFAULT_PROTECTION_DAYS,
@@ -95,6 +96,7 @@ from policy._training import (
 )
 
 __all__ = [
+    "ACCOUNT_SPACE",
     "ALL_CUSTOMER_GROUPS",
     "CONFLICT_REASON",
     "DEAL_TRANSITIONS",

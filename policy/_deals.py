@@ -45,9 +45,18 @@ def effective_deal_status(status: str, expires_at: datetime | None, now: datetim
     return status
 
 
+#: The white space around a domain that normalizing drops: exactly what ``str.strip()``
+#: drops (Unicode White_Space and U+001C..U+001F), spelled out so that Cypher can drop
+#: the same (``btrim(domain, $space)``; Cypher's ``trim()`` keeps U+00A0 and U+0085).
+ACCOUNT_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def account_key(customer_id: str, domain: str | None) -> str:
     """What makes two customer records one account: the normalized domain, else the record."""
-    normalized = (domain or "").strip().lower()
+    normalized = (domain or "").strip(ACCOUNT_SPACE).lower()
     return f"domain:{normalized}" if normalized else f"customer:{customer_id}"
 
 

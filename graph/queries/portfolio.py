@@ -1,8 +1,9 @@
 """Account mapping and portfolio analytics of the viewer's company, computed in Cypher.
 
-An account is a normalized customer domain (``toLower(trim(domain))``, as
-``policy.account_key``): two companies hold the same account when each owns a
-customer record with that domain. Count breakdowns drop buckets smaller than
+An account is a normalized customer domain (``toLower(btrim(domain, $space))``
+with ``$space`` = ``policy.ACCOUNT_SPACE``, as ``policy.account_key``: Cypher's
+``trim()`` would keep a no-break space): two companies hold the same account
+when each owns a customer record with that domain. Count breakdowns drop buckets smaller than
 ``$minBucket`` so that no count singles out one account.
 """
 
@@ -14,12 +15,12 @@ from typing import LiteralString
 # (the caller reads the partner's through the customer rules, or not at all).
 OVERLAP_QUERY: LiteralString = """
 MATCH (:Company {id: $partnerId})<-[:OWNED_BY]-(t:Customer)
-WITH toLower(trim(coalesce(t.domain, ''))) AS account, collect(t.id) AS theirs
+WITH toLower(btrim(coalesce(t.domain, ''), $space)) AS account, collect(t.id) AS theirs
 WHERE account <> ''
 WITH collect({account: account, theirs: theirs}) AS partnerAccounts
 WITH partnerAccounts, [a IN partnerAccounts | a.account] AS accounts
 OPTIONAL MATCH (:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
-WITH partnerAccounts, accounts, m, toLower(trim(coalesce(m.domain, ''))) AS account
+WITH partnerAccounts, accounts, m, toLower(btrim(coalesce(m.domain, ''), $space)) AS account
 WITH partnerAccounts, collect(CASE WHEN m IS NOT NULL AND account IN accounts
        THEN {account: account, id: m.id, industry: m.industry, region: m.region} END) AS mine
 WITH partnerAccounts, mine, reduce(seen = [], r IN mine |
@@ -104,14 +105,14 @@ RETURN toFloat(total) AS total, top,
 # partners: the number, and how many accounts per number of partners.
 PORTFOLIO_DUPLICATED_COVERAGE_QUERY: LiteralString = """
 MATCH (v:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
-WITH v, collect(DISTINCT toLower(trim(coalesce(m.domain, '')))) AS ours
+WITH v, collect(DISTINCT toLower(btrim(coalesce(m.domain, ''), $space))) AS ours
 WITH v, [a IN ours WHERE a <> ''] AS ours
 CALL (v, ours) {
   MATCH (v)-[:VENDOR_IN|PARTNER_IN]->(:Partnership {status: 'ACTIVE'})
         <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
   WITH DISTINCT o
   MATCH (o)<-[:OWNED_BY]-(t:Customer)
-  WITH o, toLower(trim(coalesce(t.domain, ''))) AS account
+  WITH o, toLower(btrim(coalesce(t.domain, ''), $space)) AS account
   WHERE account IN ours
   WITH account, count(DISTINCT o) AS partners WHERE partners >= 2
   RETURN account, partners
