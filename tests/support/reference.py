@@ -149,3 +149,92 @@ class Reference:
         if deal["status"] in ("SUBMITTED", "APPROVED") and expires and expires <= self.now:
             return "EXPIRED"
         return str(deal["status"])
+
+    # -- account overlap (issue #7, docs/analytics.md "Account overlap") ----
+
+    def account_overlap(
+        self, user_id: str, partnership_id: str, min_bucket: int = 3
+    ) -> ExpectedOverlap | None:
+        """accountOverlap(partnershipId:) for the user.
+
+        The customers of the viewer's company V and of the partner P that are the
+        same account (same normalized domain). Null unless V is a party of the
+        partnership and it is ACTIVE. The total always; breakdowns by the industry
+        and region of V's own records, each bucket counting accounts, buckets of
+        fewer than ``min_bucket`` accounts left out. At LOW: counts only
+        (``accounts`` is None). At MEDIUM and HIGH: an account is listed when the
+        viewer may read the IDENTITY of one of P's records for it under the
+        customer rules; it lists all of V's records for it and those of P's.
+        """
+        viewer = self.company_of(user_id)
+        partnership = self.partnerships.get(partnership_id)
+        if partnership is None or self.partnership_view(user_id, partnership_id) is None:
+            return None
+        parties = (partnership["vendor"], partnership["partner"])
+        if viewer not in parties or partnership["status"] != "ACTIVE":
+            return None
+        partner = parties[1] if parties[0] == viewer else parties[0]
+        ours = self._accounts(viewer)
+        theirs = self._accounts(partner)
+        shared = set(ours) & set(theirs)
+        rows = {c["id"]: c for c in self.data.customers}
+        by_industry: dict[str | None, set[str]] = {}
+        by_region: dict[str | None, set[str]] = {}
+        for account in shared:
+            for cid in ours[account]:
+                by_industry.setdefault(rows[cid].get("industry"), set()).add(account)
+                by_region.setdefault(rows[cid].get("region"), set()).add(account)
+        accounts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+        if partnership["tier"] != "LOW":
+            visible = self.customers(user_id)
+            accounts = {}
+            for account in sorted(shared):
+                identified = tuple(
+                    sorted(
+                        cid
+                        for cid in theirs[account]
+                        if cid in visible and "IDENTITY" in visible[cid].groups
+                    )
+                )
+                if identified:
+                    accounts[account] = (tuple(sorted(ours[account])), identified)
+        return ExpectedOverlap(
+            tier=str(partnership["tier"]),
+            partner=str(partner),
+            total=len(shared),
+            by_industry=_suppressed(by_industry, min_bucket),
+            by_region=_suppressed(by_region, min_bucket),
+            accounts=accounts,
+        )
+
+    def _accounts(self, company: str) -> dict[str, list[str]]:
+        """A company's customer records by account; a record without a domain is no account."""
+        held: dict[str, list[str]] = {}
+        for customer in self.data.customers:
+            if customer["owner"] == company and (account := normalized_domain(customer)):
+                held.setdefault(account, []).append(customer["id"])
+        return held
+
+
+def normalized_domain(customer: dict[str, object]) -> str | None:
+    """Surrounding white space dropped, lower case; empty means none."""
+    domain = customer.get("domain")
+    normalized = domain.strip().lower() if isinstance(domain, str) else ""
+    return normalized or None
+
+
+def _suppressed(buckets: dict[str | None, set[str]], min_bucket: int) -> dict[str | None, int]:
+    return {key: len(accounts) for key, accounts in buckets.items() if len(accounts) >= min_bucket}
+
+
+@dataclass(frozen=True)
+class ExpectedOverlap:
+    tier: str
+    partner: str
+    total: int
+    #: Bucket key (the viewer's record's industry or region, None when unset) → accounts.
+    by_industry: dict[str | None, int]
+    by_region: dict[str | None, int]
+    #: None at LOW; else normalized domain → (the viewer's record ids, the partner's
+    #: record ids whose identity the viewer may read).
+    accounts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None
