@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gateway.settings import Settings
+from gateway.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from gateway.export import Format
@@ -221,7 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(build_schema().as_str())
         return 0
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:  # a bad setting stops the start with its own message
+        print(f"prm: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         from gateway.serve import serve as run_server
 

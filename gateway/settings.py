@@ -103,6 +103,12 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
+        def integer(name: str, default: int) -> int:
+            value = float(number(name, default))
+            if not value.is_integer():  # also NaN and infinities
+                raise SettingsError(f"{name} must be a whole number, got {get(name)!r}")
+            return int(value)
+
         def flag(name: str, default: bool) -> bool:
             raw = get(name)
             if raw is None:
@@ -136,8 +142,8 @@ class Settings:
         settings = cls(
             env="prod" if prod else "dev",
             host=get("PRM_HOST", "127.0.0.1") or "127.0.0.1",
-            port=int(number("PRM_PORT", 8000)),
-            workers=int(number("PRM_WORKERS", 1)),
+            port=integer("PRM_PORT", 8000),
+            workers=integer("PRM_WORKERS", 1),
             neo4j_uri=get("NEO4J_URI", "bolt://127.0.0.1:7687") or "",
             neo4j_user=get("NEO4J_USER", "neo4j") or "neo4j",
             neo4j_password=password,
@@ -145,7 +151,7 @@ class Settings:
             db_retry_seconds=number("PRM_DB_RETRY_SECONDS", 2.0),
             db_connect_timeout=number("PRM_DB_CONNECT_TIMEOUT", 2.0),
             db_query_timeout=number("PRM_DB_QUERY_TIMEOUT", 15.0),
-            db_pool_size=int(number("PRM_DB_POOL_SIZE", 100)),
+            db_pool_size=integer("PRM_DB_POOL_SIZE", 100),
             jwt_secret=jwt_secret,
             jwt_public_key=public_key,
             jwt_jwks_url=jwks_url,
@@ -153,33 +159,33 @@ class Settings:
             jwt_audience=get("PRM_JWT_AUDIENCE"),
             cursor_secret=cursor_secret or "",
             policy_file=Path(get("PRM_POLICY_FILE", str(DEFAULT_POLICY_FILE)) or ""),
-            default_first=int(number("PRM_DEFAULT_FIRST", 20)),
-            max_first=int(number("PRM_MAX_FIRST", 100)),
+            default_first=integer("PRM_DEFAULT_FIRST", 20),
+            max_first=integer("PRM_MAX_FIRST", 100),
             graphiql=flag("PRM_GRAPHIQL", not prod),
             introspection=flag("PRM_INTROSPECTION", not prod),
-            max_body_bytes=int(number("PRM_MAX_BODY_BYTES", 100_000)),
-            max_depth=int(number("PRM_MAX_DEPTH", _LIMITS.max_depth)),
-            max_aliases=int(number("PRM_MAX_ALIASES", _LIMITS.max_aliases)),
-            max_directives=int(number("PRM_MAX_DIRECTIVES", _LIMITS.max_directives)),
-            max_tokens=int(number("PRM_MAX_TOKENS", _LIMITS.max_tokens)),
-            max_root_fields=int(number("PRM_MAX_ROOT_FIELDS", _LIMITS.max_root_fields)),
-            max_cost=int(number("PRM_MAX_COST", _LIMITS.max_cost)),
+            max_body_bytes=integer("PRM_MAX_BODY_BYTES", 100_000),
+            max_depth=integer("PRM_MAX_DEPTH", _LIMITS.max_depth),
+            max_aliases=integer("PRM_MAX_ALIASES", _LIMITS.max_aliases),
+            max_directives=integer("PRM_MAX_DIRECTIVES", _LIMITS.max_directives),
+            max_tokens=integer("PRM_MAX_TOKENS", _LIMITS.max_tokens),
+            max_root_fields=integer("PRM_MAX_ROOT_FIELDS", _LIMITS.max_root_fields),
+            max_cost=integer("PRM_MAX_COST", _LIMITS.max_cost),
             rate_limit_per_second=number("PRM_RATE_LIMIT_PER_SECOND", 20.0),
-            rate_limit_burst=int(number("PRM_RATE_LIMIT_BURST", 100)),
+            rate_limit_burst=integer("PRM_RATE_LIMIT_BURST", 100),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
             log_format="json" if log_format == "json" else "text",
             cors_origins=tuple(o.strip().rstrip("/") for o in cors.split(",") if o.strip()),
             metrics=flag("PRM_METRICS", True),
-            deal_protection_days=int(number("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS)),
+            deal_protection_days=integer("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
             apq=flag("PRM_APQ", True),
-            apq_cache_size=int(number("PRM_APQ_CACHE_SIZE", 1000)),
+            apq_cache_size=integer("PRM_APQ_CACHE_SIZE", 1000),
             persisted_queries_file=(
                 Path(queries_file) if (queries_file := get("PRM_PERSISTED_QUERIES_FILE")) else None
             ),
-            max_network_depth=int(number("PRM_MAX_NETWORK_DEPTH", DEFAULT_MAX_NETWORK_DEPTH)),
-            min_bucket=int(number("PRM_MIN_BUCKET", DEFAULT_MIN_BUCKET)),
+            max_network_depth=integer("PRM_MAX_NETWORK_DEPTH", DEFAULT_MAX_NETWORK_DEPTH),
+            min_bucket=integer("PRM_MIN_BUCKET", DEFAULT_MIN_BUCKET),
         )
         if not settings.cursor_secret:
             raise SettingsError("PRM_CURSOR_SECRET is required")
