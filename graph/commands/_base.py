@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph.driver import Database, QueryStats, WriteTx
-from graph.errors import ActionForbidden, BadUserInput, GatewayError
+from graph.errors import ActionForbidden, BadUserInput
 from graph.viewer import Viewer
-from policy import Policy, Role
+from policy import Actor, Policy, Role
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -79,6 +79,12 @@ class CommandSet:
         self.viewer = viewer
         self.policy = policy
         self.stats = stats
+
+    @property
+    def actor(self) -> Actor:
+        """The viewer as the pure rules of ``policy`` see it."""
+        v = self.viewer
+        return Actor(v.user_id, v.company_id, v.role, v.managed)
 
     def require_role(self, *roles: Role, action: str) -> None:
         """The viewer's role must be one of ``roles`` (ANALYST is read-only everywhere)."""
@@ -157,14 +163,8 @@ class CommandSet:
         )
 
 
-def first_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return rows[0] if rows else None
-
-
 __all__ = [
     "CommandSet",
     "Done",
-    "GatewayError",
     "Outcome",
-    "first_row",
 ]

@@ -20,7 +20,6 @@ from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, Conflict, NotFound
 from policy import (
     MAX_DISCOUNT_PCT,
-    Actor,
     Role,
     Tier,
     may_manage_catalogue,
@@ -166,11 +165,6 @@ class TierDiscountInput:
 
 
 class CatalogueCommands(CommandSet):
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
-
     async def create_product(self, data: ProductInput) -> Outcome:
         """A product in the viewer's company's catalogue."""
         self.require_role(Role.EXECUTIVE, Role.MANAGER, action="create a product")

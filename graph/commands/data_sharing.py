@@ -16,7 +16,7 @@ from typing import Any, LiteralString
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
-from policy import SHAREABLE_GROUPS, Actor, FieldGroup, Role, Tier, may_share
+from policy import SHAREABLE_GROUPS, FieldGroup, Role, Tier, may_share
 
 MAX_COVERED = 1000
 MAX_PURPOSE = 500
@@ -126,11 +126,6 @@ class GrantInput:
 
 
 class DataSharingCommands(CommandSet):
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
-
     async def grant(self, data: GrantInput) -> Outcome:
         """A DataLink from the viewer's company to the other party of the partnership."""
         data.validate(datetime.now(UTC))

@@ -48,7 +48,6 @@ from policy import (
     CONFLICT_REASON,
     DEAL_TRANSITIONS,
     DEFAULT_PROTECTION_DAYS,
-    Actor,
     Policy,
     account_key,
     may_close_deal,
@@ -122,11 +121,6 @@ class DealCommands(CommandSet):
     ) -> None:
         super().__init__(db, viewer, policy, stats)
         self.protection_days = protection_days
-
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
 
     async def register(self, data: DealInput) -> Outcome:
         """SUBMITTED, or REJECTED with reason CONFLICT when the account is held."""

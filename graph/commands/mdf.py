@@ -31,7 +31,6 @@ from graph.queries.mdf import (
     MDF_REQUEST_PARTNERSHIP_QUERY,
 )
 from policy import (
-    Actor,
     may_decide_mdf,
     may_request_mdf,
     mdf_remaining,
@@ -64,11 +63,6 @@ class MdfRequestInput:
 
 
 class MdfCommands(CommandSet):
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
-
     async def _lock_partnership(
         self, tx: WriteTx, partnership_id: str, *, argument: str, lock: bool = True
     ) -> dict[str, Any]:

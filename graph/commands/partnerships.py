@@ -25,7 +25,6 @@ from graph.errors import (
 )
 from policy import (
     TRANSITIONS,
-    Actor,
     Role,
     may_assign_manager,
     may_change_tier,
@@ -157,11 +156,6 @@ class ChecklistItem:
 
 
 class PartnershipCommands(CommandSet):
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
-
     async def _for_update(self, tx: WriteTx, partnership_id: str) -> dict[str, Any]:
         """The partnership's facts under a write lock; invisible ones do not exist."""
         rows = await tx.run(PARTNERSHIP_FOR_UPDATE_QUERY, {"id": partnership_id})

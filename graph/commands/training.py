@@ -15,7 +15,7 @@ from typing import LiteralString
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, NotFound
-from policy import MAX_SCORE, Actor, may_manage_catalogue, may_record_completion
+from policy import MAX_SCORE, may_manage_catalogue, may_record_completion
 
 CREATED_COURSE_QUERY: LiteralString = """
 MATCH (v:Company {id: $vendor})
@@ -71,11 +71,6 @@ class CourseInput:
 
 
 class TrainingCommands(CommandSet):
-    @property
-    def actor(self) -> Actor:
-        v = self.viewer
-        return Actor(v.user_id, v.company_id, v.role, v.managed)
-
     async def create_course(self, data: CourseInput) -> Outcome:
         """A course offered by the viewer's company."""
         vendor = self.viewer.company_id

@@ -15,6 +15,7 @@ from graph import Database, QueryStats, load_viewer
 from graph.commands import DealCommands, DealInput, sweep_expired_deals
 from policy import load_policy
 from tests.db.conftest import GraphLoader
+from tests.support.audit import audit_trail
 from tests.support.builder import PAST, Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid, graph_id
@@ -117,11 +118,7 @@ async def register(
 
 
 async def audit(db: Database, target: str) -> list[str]:
-    rows = await db.read(
-        "MATCH (a:AuditEvent {targetId: $t}) RETURN a.action AS action ORDER BY a.at, a.action",
-        {"t": target},
-    )
-    return [r["action"] for r in rows]
+    return [event["action"] for event in await audit_trail(db, target)]
 
 
 async def open_deals(db: Database) -> int:
