@@ -81,13 +81,38 @@ class BoltCounter:
         manifest: asyncio.Future[bool],
     ) -> None:
         first = await up_reader.readexactly(4)
+        is_manifest = first == _MANIFEST
         if not manifest.done():
-            manifest.set_result(first == _MANIFEST)
+            manifest.set_result(is_manifest)
+        if is_manifest:
+            # The JavaScript driver parses the whole manifest from the first
+            # packet it receives, so it is forwarded in a single write.
+            first += await self._read_manifest(up_reader)
         writer.write(first)
+        await writer.drain()
         while data := await up_reader.read(65536):
             writer.write(data)
             await writer.drain()
         writer.close()
+
+    @staticmethod
+    async def _read_manifest(up_reader: asyncio.StreamReader) -> bytes:
+        """The rest of a manifest handshake: a varint count, that many 4-byte
+        version ranges, then a capabilities varint."""
+
+        async def varint() -> tuple[int, bytes]:
+            value, shift, raw = 0, 0, b""
+            while True:
+                byte = await up_reader.readexactly(1)
+                raw += byte
+                value |= (byte[0] & 0x7F) << shift
+                shift += 7
+                if not byte[0] & 0x80:
+                    return value, raw
+
+        count, raw = await varint()
+        raw += await up_reader.readexactly(4 * count)
+        return raw + (await varint())[1]
 
     async def _client_to_server(
         self,
