@@ -13,6 +13,7 @@ from graph.queries.network import (
     MAX_VISIBLE_HOPS,
     NETWORK_HOP_QUERY,
     NETWORK_MEASURES_QUERY,
+    NETWORK_QUERY,
 )
 from graph.queries.portfolio import (
     OVERLAP_QUERY,
@@ -132,24 +133,17 @@ class ExploreReader(AggregateReader):
         return await self._read(NETWORK_HOP_QUERY, params)
 
     async def network(self, start: str, depth: int) -> NetworkRow | None:
-        """Breadth-first, one statement per hop; only company ids are kept between hops."""
-        if await self.parent.company(start) is None:
+        """Breadth-first in one statement; the companies reached come with their
+        profiles, so drawing them costs no further round trip."""
+        params = {"start": start, "depth": min(depth, MAX_VISIBLE_HOPS), "hubs": self.hubs}
+        records = await self._read(NETWORK_QUERY, params)
+        if not records:
             return None
-        distances = {start: 0}
-        edges: dict[str, Mapping[str, Any]] = {}
-        frontier = [start]
-        for hop in range(1, depth + 1):
-            if not frontier:
-                break
-            reached: list[str] = []
-            for row in await self._hop(frontier, active_only=False):
-                edges.setdefault(row["id"], row)
-                for company in (row["vendor"], row["partner"]):
-                    if company not in distances:
-                        distances[company] = hop
-                        reached.append(company)
-            frontier = sorted(reached)
-        return NetworkRow(distances, self._partnerships([edges[k] for k in sorted(edges)]))
+        companies = records[0]["companies"]
+        self.parent.know_companies([c["row"] for c in companies])
+        distances = {c["row"]["id"]: int(c["distance"]) for c in companies}
+        edges = sorted(records[0]["partnerships"], key=lambda r: str(r["id"]))
+        return NetworkRow(distances, self._partnerships(edges))
 
     async def partner_path(self, start: str, end: str) -> PathRow | None:
         """Breadth-first from ``start`` through visible ACTIVE partnerships, at most

@@ -321,6 +321,14 @@ class GraphReader:
         result: CompanyRow | None = await self._companies.load(company_id)
         return result
 
+    def know_companies(self, rows: Sequence[dict[str, Any]]) -> list[CompanyRow]:
+        """Company profiles a statement already returned: later lookups of the same
+        ids in this request need no round trip of their own."""
+        known = [CompanyRow(r["id"], r) for r in rows]
+        for row in known:
+            self._companies.prime(row.id, row)
+        return known
+
     async def user(self, user_id: str) -> UserRow | None:
         result: UserRow | None = await self._users.load(user_id)
         return result

@@ -7,9 +7,9 @@ Every visible partnership therefore touches one of the ``$hubs`` (the viewer's
 company and its ACTIVE HIGH partners), and that is the per-hop predicate of
 every expansion below.
 
-Expansions go one hop per statement from a frontier of company ids (index
-seeks, then the frontier's partnerships filtered on the hubs), so the work is
-bounded by the degrees of the companies reached, never by the graph. Neo4j's
+Expansions go hop by hop from a frontier of company ids (index seeks, then
+the frontier's partnerships filtered on the hubs), so the work is bounded by
+the degrees of the companies reached, never by the graph. Neo4j's
 shortest-path operator over a quantified pattern with this predicate was
 measured first: 0.7 s for depth 2 from the SF1 hub, and minutes for a path
 that does not exist (it explores trails, not companies).
@@ -23,6 +23,59 @@ from typing import LiteralString
 
 #: Longest shortest path through visible partnerships (see above).
 MAX_VISIBLE_HOPS = 4
+
+
+def _network_level(level: LiteralString) -> LiteralString:
+    """Level ``level`` of the breadth-first search in NETWORK_QUERY: the visible
+    partnerships of the frontier (nothing beyond $depth), and the companies they
+    reach for the first time, which become the next frontier. An aggregate
+    without grouping keys always yields one row, so an empty level keeps the row."""
+    return (
+        """CALL (frontier) {
+  UNWIND CASE WHEN $depth >= """
+        + level
+        + """ THEN frontier ELSE [] END AS id
+  MATCH (c:Company {id: id})-[:VENDOR_IN|PARTNER_IN]->(ps:Partnership)
+        <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
+  WHERE c.id IN $hubs OR o.id IN $hubs
+  RETURN collect(DISTINCT ps) AS met, collect(DISTINCT o.id) AS reached
+}
+WITH s, met, seen, nodes, edges, [x IN reached WHERE NOT x IN seen] AS fresh
+WITH s, edges + met AS edges, seen + fresh AS seen, fresh AS frontier,
+     nodes + [x IN fresh | {id: x, distance: """
+        + level
+        + """}] AS nodes
+"""
+    )
+
+
+# The network within $depth (at most MAX_VISIBLE_HOPS) visible hops of the
+# $start company in one statement: each company reached with its distance and
+# public profile, and every visible partnership met with both parties. No row
+# when the start company does not exist.
+NETWORK_QUERY: LiteralString = (
+    """MATCH (s:Company {id: $start})
+WITH s, [s.id] AS frontier, [s.id] AS seen, [{id: s.id, distance: 0}] AS nodes, [] AS edges
+"""
+    + _network_level("1")
+    + _network_level("2")
+    + _network_level("3")
+    + _network_level("4")
+    + """CALL (edges) {
+  UNWIND edges AS ps
+  WITH DISTINCT ps
+  MATCH (vendor:Company)-[:VENDOR_IN]->(ps)<-[:PARTNER_IN]-(partner:Company)
+  RETURN collect({id: ps.id, props: ps {.*}, vendor: vendor.id, partner: partner.id})
+         AS partnerships
+}
+CALL (nodes) {
+  UNWIND nodes AS node
+  MATCH (c:Company {id: node.id})
+  RETURN collect({distance: node.distance, row: c {.*}}) AS companies
+}
+RETURN companies, partnerships
+"""
+)
 
 # One hop from the $frontier companies through visible partnerships (only
 # ACTIVE ones when $activeOnly): the partnerships with both parties.
