@@ -180,7 +180,6 @@ class GraphReader:
         #: Network exploration: the deepest network(depth:) and the smallest count shown.
         self.max_network_depth = max_network_depth
         self.min_bucket = min_bucket
-        self._use_viewer(viewer)
         self._companies = batch_loader(stats, "companies", self._load_companies)
         self._users = batch_loader(stats, "users", self._load_users)
         self._customers = batch_loader(stats, "customers", self._load_customers)
@@ -201,9 +200,11 @@ class GraphReader:
         self._onboarding_items = batch_loader(
             stats, "onboarding_items", self._load_onboarding_items
         )
+        self._use_viewer(viewer)
 
     def _use_viewer(self, viewer: Viewer) -> None:
         self.viewer = viewer
+        self.know_companies([dict(viewer.company)])
         self._grants_by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for grant in viewer.grants:
             self._grants_by_owner[grant.owner].append(
@@ -218,12 +219,13 @@ class GraphReader:
     async def refresh(self) -> Viewer:
         """After a mutation: reload the viewer (its grants and managed partnerships may
         have changed) and forget every cached row, so what follows reads the new state."""
-        self._use_viewer(await load_viewer(self.db, self.viewer.user_id, self.policy, self.stats))
+        viewer = await load_viewer(self.db, self.viewer.user_id, self.policy, self.stats)
         for name, value in list(vars(self).items()):
             if isinstance(value, DataLoader):
                 value.clear_all()
             elif isinstance(value, AggregateReader):
                 del self.__dict__[name]  # a cached_property: made again on next use
+        self._use_viewer(viewer)
         return self.viewer
 
     @cached_property

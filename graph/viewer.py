@@ -29,6 +29,8 @@ class Viewer:
     active_partners: frozenset[str]
     #: Companies with an ACTIVE HIGH partnership with the viewer's company.
     high_partners: frozenset[str]
+    #: The public profile of the viewer's company.
+    company: Mapping[str, Any]
 
 
 async def load_viewer(
@@ -74,4 +76,5 @@ def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Vi
         grants=tuple(effective_grants(company_id, links, policy, now)),
         active_partners=frozenset(row["activePartners"]),
         high_partners=frozenset(row["highPartners"]),
+        company=row["company"],
     )

@@ -23,3 +23,19 @@ def _has(selections: Iterable[Any], name: str) -> bool:
         elif _has(getattr(selection, "selections", ()), name):
             return True
     return False
+
+
+def selects_only(info: Info, names: frozenset[str]) -> bool:
+    """Whether every field selected under this field (through fragments too) is one of
+    ``names``: e.g. only ``id``, which the parent row already holds."""
+    return all(_within(field.selections, names) for field in info.selected_fields)
+
+
+def _within(selections: Iterable[Any], names: frozenset[str]) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name not in names:
+                return False
+        elif not _within(getattr(selection, "selections", ()), names):
+            return False
+    return True

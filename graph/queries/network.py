@@ -21,6 +21,8 @@ of the viewer's company: any shortest visible path has at most four hops.
 
 from typing import LiteralString
 
+from graph.queries.companies import COMPANY_PROFILE
+
 #: Longest shortest path through visible partnerships (see above).
 MAX_VISIBLE_HOPS = 4
 
@@ -71,7 +73,9 @@ WITH s, [s.id] AS frontier, [s.id] AS seen, [{id: s.id, distance: 0}] AS nodes, 
 CALL (nodes) {
   UNWIND nodes AS node
   MATCH (c:Company {id: node.id})
-  RETURN collect({distance: node.distance, row: c {.*}}) AS companies
+  RETURN collect({distance: node.distance, row: c """
+    + COMPANY_PROFILE
+    + """}) AS companies
 }
 RETURN companies, partnerships
 """

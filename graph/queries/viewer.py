@@ -2,13 +2,17 @@
 
 from typing import LiteralString
 
-# One round trip per request: everything the row-level rules need as parameters.
+from graph.queries.companies import COMPANY_PROFILE
+
+# One round trip per request: everything the row-level rules need as parameters,
+# and the company's public profile (so that viewer { company } costs nothing more).
 # Links are pre-filtered to those that can grant anything (live, under an ACTIVE
 # partnership of exactly the two companies); policy.effective_grants checks the
 # same facts again and intersects scope with the owner's tier policy. A hub
 # company receives hundreds of links, so returning only candidates keeps this
 # read small.
-VIEWER_QUERY: LiteralString = """
+VIEWER_QUERY: LiteralString = (
+    """
 MATCH (u:User {id: $userId})-[:MEMBER_OF]->(v:Company)
 CALL (u) {
   OPTIONAL MATCH (u)-[:MANAGES]->(mp:Partnership)
@@ -33,6 +37,9 @@ CALL (v) {
     overrides: [(o)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups]
   }) AS links
 }
-RETURN u {.id, .name, .email, .role} AS user, v.id AS companyId,
+RETURN u {.id, .name, .email, .role} AS user, v.id AS companyId, v """
+    + COMPANY_PROFILE
+    + """ AS company,
        managed, activePartners, highPartners, links
 """
+)

@@ -11,7 +11,7 @@ from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.selection import selects
+from schema.selection import selects, selects_only
 from schema.types.connections import (
     CompanyConnection,
     CompanyEdge,
@@ -171,8 +171,17 @@ async def load_company(info: Info, graph_id: str) -> Company | None:
     return Company.from_row(row) if row else None
 
 
+#: Fields a reference to a company answers without reading the company.
+_REFERENCE_FIELDS = frozenset({"id", "__typename"})
+
+
 async def require_company(info: Info, graph_id: str) -> Company:
-    """For non-null company fields: the company a visible row points at exists."""
+    """For non-null company fields: the company a visible row points at exists.
+
+    Every company is a public profile and the row holds its id, so a selection of
+    nothing but ``id`` is answered without a round trip."""
+    if selects_only(info, _REFERENCE_FIELDS):
+        return Company.from_row(CompanyRow(graph_id, {}))
     company = await load_company(info, graph_id)
     if company is None:
         raise LookupError(f"company {graph_id} referenced but missing")

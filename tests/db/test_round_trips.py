@@ -74,3 +74,42 @@ async def test_ten_times_the_rows_costs_no_extra_round_trip(
     small = await round_trips(gateway, load_graph, 2, 3)
     large = await round_trips(gateway, load_graph, 25, 20)
     assert large == small
+
+
+REFERENCES = """query($id: ID!) { company(id: $id) {
+  partnerships(first: 100) { edges { node { id vendor { id __typename } partner { ...Ref } } } }
+} }
+fragment Ref on Company { id }"""
+
+
+async def test_a_company_reference_asking_only_its_id_reads_no_company(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    b, vendor, viewer = fan_out(3, 1)
+    await load_graph(b.data)
+    variables = {"id": gid("Company", vendor)}
+    result = await gateway.query(viewer, REFERENCES, variables)
+    edges = result.data["company"]["partnerships"]["edges"]
+    assert len(edges) == 3
+    assert {e["node"]["vendor"]["id"] for e in edges} == {gid("Company", vendor)}
+    assert len({e["node"]["partner"]["id"] for e in edges}) == 3
+    # the viewer (with its company, the one looked up), the partnerships
+    assert result.round_trips == 2
+    # one more field than the id: the companies are read, in one batch
+    named = await gateway.query(viewer, REFERENCES.replace("{ id }", "{ id name }"), variables)
+    names = {e["node"]["partner"]["name"] for e in named.data["company"]["partnerships"]["edges"]}
+    assert len(names) == 3
+    assert "" not in names
+    assert named.round_trips == 3
+
+
+async def test_the_viewers_company_comes_with_the_viewer(
+    gateway: Gateway, load_graph: GraphLoader
+) -> None:
+    b, vendor, viewer = fan_out(1, 1)
+    await load_graph(b.data)
+    query = "{ viewer { role company { id name domain } user { id } } }"
+    result = await gateway.query(viewer, query)
+    assert result.data["viewer"]["company"]["name"] == "Vendor"
+    assert result.data["viewer"]["company"]["id"] == gid("Company", vendor)
+    assert result.round_trips == 1
