@@ -10,7 +10,7 @@ from typing import Any
 from graph.driver import Database, QueryStats
 from graph.errors import Unauthenticated
 from graph.queries.viewer import VIEWER_QUERY
-from graph.values import native
+from graph.values import as_datetime
 from policy import Grant, LinkFacts, Policy, effective_grants
 
 
@@ -52,7 +52,7 @@ def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Vi
             owner=str(link["owner"]),
             scope=tuple(link.get("scope") or ()),
             all_customers=bool(link.get("allCustomers")),
-            expires_at=native(link.get("expiresAt")),
+            expires_at=as_datetime(link.get("expiresAt")),
             revoked_at=None,
             partnership_status="ACTIVE",
             partnership_tier=link.get("tier"),

@@ -4,6 +4,12 @@ from typing import LiteralString
 
 from graph.queries.paging import page_return
 
+# A link's properties, its datetimes as epoch milliseconds (graph.values.as_datetime).
+LINK_PROPS: LiteralString = (
+    "l {.*, createdAt: l.createdAt.epochMillis, expiresAt: l.expiresAt.epochMillis,"
+    " revokedAt: l.revokedAt.epochMillis}"
+)
+
 _VISIBLE: LiteralString = """
   MATCH (o:Company)-[:GRANTS]->(l)-[:TO]->(r:Company)
   WHERE o.id = $companyId OR r.id = $companyId
@@ -13,7 +19,9 @@ _VISIBLE: LiteralString = """
 DATA_LINKS_BY_IDS_QUERY: LiteralString = (
     "MATCH (l:DataLink) WHERE l.id IN $ids\n"
     + _VISIBLE
-    + "RETURN {id: l.id, props: l {.*}, owner: o.id, recipient: r.id, partnership: ps.id} AS row"
+    + "RETURN {id: l.id, props: "
+    + LINK_PROPS
+    + ", owner: o.id, recipient: r.id, partnership: ps.id} AS row"
 )
 
 # Parents are partnership ids.
@@ -23,8 +31,11 @@ DATA_LINKS_OF_PARTNERSHIPS_QUERY: LiteralString = (
     "  MATCH (l:DataLink)-[:UNDER]->(:Partnership {id: p.key})\n"
     + _VISIBLE
     + "  WITH l, o, r, ps ORDER BY l.id\n"
-    "  WITH {id: l.id, k: l.id, props: l {.*}, owner: o.id, recipient: r.id,"
-    " partnership: ps.id} AS row\n" + page_return() + "}\nRETURN p.key AS key, total, page"
+    "  WITH {id: l.id, k: l.id, props: "
+    + LINK_PROPS
+    + ", owner: o.id, recipient: r.id, partnership: ps.id} AS row\n"
+    + page_return()
+    + "}\nRETURN p.key AS key, total, page"
 )
 
 # Links the viewer's company gave ($given) and/or received ($received); $active
@@ -46,7 +57,9 @@ CALL (l) {
     + """  RETURN o, r, ps LIMIT 1
 }
 WITH l, o, r, ps ORDER BY l.id
-WITH {id: l.id, k: l.id, props: l {.*}, owner: o.id, recipient: r.id, partnership: ps.id} AS row
+WITH {id: l.id, k: l.id, props: """
+    + LINK_PROPS
+    + """, owner: o.id, recipient: r.id, partnership: ps.id} AS row
 """
     + page_return()
 )

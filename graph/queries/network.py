@@ -22,6 +22,7 @@ of the viewer's company: any shortest visible path has at most four hops.
 from typing import LiteralString
 
 from graph.queries.companies import COMPANY_PROFILE
+from graph.queries.partnerships import PARTNERSHIP_PROPS
 
 #: Longest shortest path through visible partnerships (see above).
 MAX_VISIBLE_HOPS = 4
@@ -67,7 +68,9 @@ WITH s, [s.id] AS frontier, [s.id] AS seen, [{id: s.id, distance: 0}] AS nodes, 
   UNWIND edges AS ps
   WITH DISTINCT ps
   MATCH (vendor:Company)-[:VENDOR_IN]->(ps)<-[:PARTNER_IN]-(partner:Company)
-  RETURN collect({id: ps.id, props: ps {.*}, vendor: vendor.id, partner: partner.id})
+  RETURN collect({id: ps.id, props: """
+    + PARTNERSHIP_PROPS
+    + """, vendor: vendor.id, partner: partner.id})
          AS partnerships
 }
 CALL (nodes) {
@@ -83,16 +86,20 @@ RETURN companies, partnerships
 
 # One hop from the $frontier companies through visible partnerships (only
 # ACTIVE ones when $activeOnly): the partnerships with both parties.
-NETWORK_HOP_QUERY: LiteralString = """
+NETWORK_HOP_QUERY: LiteralString = (
+    """
 UNWIND $frontier AS id
 MATCH (c:Company {id: id})-[:VENDOR_IN|PARTNER_IN]->(ps:Partnership)
       <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
 WHERE (c.id IN $hubs OR o.id IN $hubs) AND (NOT $activeOnly OR ps.status = 'ACTIVE')
 WITH DISTINCT ps
 MATCH (vendor:Company)-[:VENDOR_IN]->(ps)<-[:PARTNER_IN]-(partner:Company)
-RETURN ps.id AS id, ps {.*} AS props, vendor.id AS vendor, partner.id AS partner
+RETURN ps.id AS id, """
+    + PARTNERSHIP_PROPS
+    + """ AS props, vendor.id AS vendor, partner.id AS partner
 ORDER BY ps.id
 """
+)
 
 # One level of a breadth-first search from x, over visible partnerships,
 # skipping the companies already seen.

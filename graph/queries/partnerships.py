@@ -9,21 +9,30 @@ from typing import LiteralString
 
 from graph.queries.paging import page_return
 
+# A partnership's properties, its `since` as epoch milliseconds (graph.values.as_datetime).
+PARTNERSHIP_PROPS: LiteralString = "ps {.*, since: ps.since.epochMillis}"
+
 _VISIBLE: LiteralString = """
   MATCH (vendor:Company)-[:VENDOR_IN]->(ps)<-[:PARTNER_IN]-(partner:Company)
   WHERE vendor.id = $companyId OR partner.id = $companyId
      OR vendor.id IN $highPartners OR partner.id IN $highPartners
 """
 
-_ROW: LiteralString = """
+_ROW: LiteralString = (
+    """
   WITH ps, vendor, partner ORDER BY ps.id
-  WITH {id: ps.id, k: ps.id, props: ps {.*}, vendor: vendor.id, partner: partner.id} AS row
+  WITH {id: ps.id, k: ps.id, props: """
+    + PARTNERSHIP_PROPS
+    + """, vendor: vendor.id, partner: partner.id} AS row
 """
+)
 
 PARTNERSHIPS_BY_IDS_QUERY: LiteralString = (
     "MATCH (ps:Partnership) WHERE ps.id IN $ids\n"
     + _VISIBLE
-    + "RETURN {id: ps.id, props: ps {.*}, vendor: vendor.id, partner: partner.id} AS row"
+    + "RETURN {id: ps.id, props: "
+    + PARTNERSHIP_PROPS
+    + ", vendor: vendor.id, partner: partner.id} AS row"
 )
 
 # Parents are company ids; $tier and $status are optional filters.

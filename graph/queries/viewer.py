@@ -33,7 +33,7 @@ CALL (v) {
   WITH l, o, p WHERE p IS NOT NULL
   RETURN collect({
     id: l.id, owner: o.id, scope: l.scope, allCustomers: l.allCustomers,
-    expiresAt: l.expiresAt, tier: p.tier,
+    expiresAt: l.expiresAt.epochMillis, tier: p.tier,
     overrides: [(o)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups]
   }) AS links
 }
