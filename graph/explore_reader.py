@@ -24,7 +24,7 @@ from graph.queries.portfolio import (
     PORTFOLIO_WON_REVENUE_QUERY,
 )
 from graph.reader import AggregateReader, PageArgs
-from graph.records import CustomerRow, Page, PartnershipRow
+from graph.records import CompanyRow, CustomerRow, Page, PartnershipRow
 from graph.values import native
 from policy import ACCOUNT_SPACE, FieldGroup, network_hubs, overlap_lists_accounts
 
@@ -35,6 +35,8 @@ class NetworkRow:
 
     distances: Mapping[str, int]
     partnerships: Sequence[PartnershipRow]
+    #: The public profile of every company in ``distances``.
+    companies: Mapping[str, CompanyRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +142,10 @@ class ExploreReader(AggregateReader):
         if not records:
             return None
         companies = records[0]["companies"]
-        self.parent.know_companies([c["row"] for c in companies])
+        profiles = self.parent.know_companies([c["row"] for c in companies])
         distances = {c["row"]["id"]: int(c["distance"]) for c in companies}
         edges = sorted(records[0]["partnerships"], key=lambda r: str(r["id"]))
-        return NetworkRow(distances, self._partnerships(edges))
+        return NetworkRow(distances, self._partnerships(edges), {c.id: c for c in profiles})
 
     async def partner_path(self, start: str, end: str) -> PathRow | None:
         """Breadth-first from ``start`` through visible ACTIVE partnerships, at most

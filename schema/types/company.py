@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -175,13 +176,25 @@ async def load_company(info: Info, graph_id: str) -> Company | None:
 _REFERENCE_FIELDS = frozenset({"id", "__typename"})
 
 
-async def require_company(info: Info, graph_id: str) -> Company:
+def company_reference(info: Info, graph_id: str) -> Company | Awaitable[Company]:
     """For non-null company fields: the company a visible row points at exists.
 
     Every company is a public profile and the row holds its id, so a selection of
-    nothing but ``id`` is answered without a round trip."""
+    nothing but ``id`` is answered in place: no round trip, and no coroutine
+    either (a synchronous resolver may return a value or an awaitable, which
+    graphql-core awaits; a list of hundreds of rows then schedules no tasks).
+    Resolvers returning this declare ``graphql_type=Company``."""
     if selects_only(info, _REFERENCE_FIELDS):
         return Company.from_row(CompanyRow(graph_id, {}))
+    return _load_required(info, graph_id)
+
+
+async def require_company(info: Info, graph_id: str) -> Company:
+    company = company_reference(info, graph_id)
+    return company if isinstance(company, Company) else await company
+
+
+async def _load_required(info: Info, graph_id: str) -> Company:
     company = await load_company(info, graph_id)
     if company is None:
         raise LookupError(f"company {graph_id} referenced but missing")

@@ -11,7 +11,7 @@ which field comes from the policy file, not from this module.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
@@ -21,7 +21,7 @@ from policy import FieldGroup, Policy
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.types.company import Company, company_reference
 from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
 from schema.types.enums import AccessLevel
 from schema.types.enums import FieldGroup as FieldGroupEnum
@@ -120,9 +120,9 @@ class Customer(Node):
             raise Forbidden(guard[name].value)
         raise AttributeError(name)
 
-    @strawberry.field
-    async def owner(self, info: Info) -> Company:
-        return await require_company(info, self.row.owner)
+    @strawberry.field(graphql_type=Company)
+    def owner(self, info: Info) -> Company | Awaitable[Company]:
+        return company_reference(info, self.row.owner)
 
     @strawberry.field
     def access(self, info: Info) -> CustomerAccess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
@@ -13,7 +14,7 @@ from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.selection import selects
-from schema.types.company import Company, require_company
+from schema.types.company import Company, company_reference
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
 from schema.types.enums import FieldGroup as FieldGroupEnum
 from schema.types.node import Node
@@ -52,13 +53,13 @@ class DataLink(Node):
         now = datetime.now(UTC)
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
-    @strawberry.field
-    async def owner(self, info: Info) -> Company:
-        return await require_company(info, self.row.owner)
+    @strawberry.field(graphql_type=Company)
+    def owner(self, info: Info) -> Company | Awaitable[Company]:
+        return company_reference(info, self.row.owner)
 
-    @strawberry.field
-    async def recipient(self, info: Info) -> Company:
-        return await require_company(info, self.row.recipient)
+    @strawberry.field(graphql_type=Company)
+    def recipient(self, info: Info) -> Company | Awaitable[Company]:
+        return company_reference(info, self.row.recipient)
 
     @strawberry.field
     async def partnership(

@@ -47,11 +47,9 @@ class CountBucket:
 @strawberry.type
 class NetworkNode:
     distance: int = strawberry.field(description="Visible hops from the start company.")
-    graph_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def company(self, info: Info) -> Company:
-        return await require_company(info, self.graph_id)
+    # Built from the profile the network statement returned: hundreds of nodes
+    # need no resolver call of their own.
+    company: Company
 
 
 @strawberry.type(description="Companies within `depth` visible hops, and the partnerships met.")
@@ -61,13 +59,14 @@ class Network:
     start_id: strawberry.Private[str]
 
     @strawberry.field
-    async def start(self, info: Info) -> Company:
-        return await require_company(info, self.start_id)
+    def start(self) -> Company:
+        return Company.from_row(self.row.companies[self.start_id])
 
     @strawberry.field
     def nodes(self) -> list[NetworkNode]:
         ordered = sorted(self.row.distances.items(), key=lambda kv: (kv[1], kv[0]))
-        return [NetworkNode(distance=d, graph_id=c) for c, d in ordered]
+        companies = self.row.companies
+        return [NetworkNode(distance=d, company=Company.from_row(companies[c])) for c, d in ordered]
 
     @strawberry.field(description="Visible partnerships expanded, read by Partnership's rules.")
     def edges(self) -> list[Partnership]:

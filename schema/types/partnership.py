@@ -9,6 +9,7 @@ reading them raises ``Forbidden``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
@@ -20,7 +21,7 @@ from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.types.company import Company, company_reference
 from schema.types.connections import (
     DataLinkConnection,
     PartnershipConnection,
@@ -105,13 +106,13 @@ class Partnership(Node):
             raise Forbidden(guarded[1].value)
         raise AttributeError(name)
 
-    @strawberry.field
-    async def vendor(self, info: Info) -> Company:
-        return await require_company(info, self.row.vendor)
+    @strawberry.field(graphql_type=Company)
+    def vendor(self, info: Info) -> Company | Awaitable[Company]:
+        return company_reference(info, self.row.vendor)
 
-    @strawberry.field
-    async def partner(self, info: Info) -> Company:
-        return await require_company(info, self.row.partner)
+    @strawberry.field(graphql_type=Company)
+    def partner(self, info: Info) -> Company | Awaitable[Company]:
+        return company_reference(info, self.row.partner)
 
     @strawberry.field(description="How the viewer sees this partnership, before asking.")
     def access(self) -> PartnershipAccess:
