@@ -83,7 +83,7 @@ CALL (l, owner) {
   MATCH (l)-[:COVERS]->(c:Customer)-[:OWNED_BY]->(owner)
   WHERE NOT coalesce(l.allCustomers, false)
   RETURN c
-  UNION
+  UNION ALL
   MATCH (c:Customer)-[:OWNED_BY]->(owner)
   WHERE l.allCustomers
   RETURN c
