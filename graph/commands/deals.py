@@ -31,7 +31,6 @@ from graph.driver import Database, QueryStats, WriteTx
 from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
 from graph.queries.customers import CandidateScope, customers_query
 from graph.queries.opportunities import (
-    CUSTOMER_DOMAIN_QUERY,
     DEAL_FOR_UPDATE_QUERY,
     DEAL_LINK_GRANTED_QUERY,
     DEAL_STATUS_CHANGED_QUERY,
@@ -149,10 +148,10 @@ class DealCommands(CommandSet):
                 )
             if data.product_id is not None and not facts["sellsProduct"]:
                 raise NotFound("Product of this vendor", argument="input.productId")
-            owner = await self._visible_customer_owner(tx, data.customer_id)
-            if owner is None:
+            seen = await self._visible_customer(tx, data.customer_id)
+            if seen is None:
                 raise NotFound("Customer", argument="input.customerId")
-            domain = (await tx.run(CUSTOMER_DOMAIN_QUERY, {"id": data.customer_id}))[0]["domain"]
+            owner, domain = seen
             account = account_key(data.customer_id, domain)
             locked = await tx.run(
                 REGISTRATION_LOCK_QUERY,
@@ -215,8 +214,12 @@ class DealCommands(CommandSet):
             fingerprint=data.fingerprint(),
         )
 
-    async def _visible_customer_owner(self, tx: WriteTx, customer_id: str) -> str | None:
-        """The owner of a customer the viewer's company sees (the customers row rule)."""
+    async def _visible_customer(
+        self, tx: WriteTx, customer_id: str
+    ) -> tuple[str, str | None] | None:
+        """The owner and domain of a customer the viewer's company sees (the customers
+        row rule); the domain is read whatever groups the viewer has, for the
+        account rule only, and never returned to the client."""
         grants: dict[str, list[dict[str, Any]]] = {}
         for grant in self.viewer.grants:
             grants.setdefault(grant.owner, []).append(
@@ -241,7 +244,7 @@ class DealCommands(CommandSet):
         )
         for record in records:
             for row in record["page"]:
-                return str(row["owner"])
+                return str(row["owner"]), row["props"].get("domain")
         return None
 
     async def _grant_link(self, tx: WriteTx, deal_id: str, data: DealInput) -> str:

@@ -124,10 +124,6 @@ OPEN_DEALS_FOR_ACCOUNT_QUERY: LiteralString = (
     "RETURN o.id AS id, c.id AS customer, c.domain AS domain"
 )
 
-CUSTOMER_DOMAIN_QUERY: LiteralString = """
-MATCH (c:Customer {id: $id}) RETURN c.domain AS domain
-"""
-
 REGISTERED_DEAL_QUERY: LiteralString = """
 MATCH (reg:Company {id: $registrant}), (p:Partnership {id: $partnershipId}),
       (c:Customer {id: $customerId}), (u:User {id: $userId})

@@ -601,3 +601,18 @@ async def test_listing_deals_costs_round_trips_by_depth_not_rows(
         return result.round_trips
 
     assert await trips(2) == await trips(12)
+
+
+async def test_a_registration_costs_a_fixed_number_of_statements(gateway: Gateway) -> None:
+    query = "mutation($input: RegisterDealInput!) { registerDeal(input: $input) { id status } }"
+    own = await gateway.query(p1_rep, query, deal_input(pa1, acme1))
+    assert own.data["registerDeal"]["status"] == "SUBMITTED"
+    # the viewer; in the transaction: the partnership's facts, the customer (its
+    # visibility, owner and domain in one read), the account lock, the open
+    # deals of the account, the deal, the automatic link with its AuditEvent,
+    # the deal's AuditEvent; then the viewer reloaded and the deal read back
+    assert own.round_trips == 10, own.round_trips
+    held = await gateway.query(p3_rep, query, deal_input(pa3, acme3))
+    assert held.data["registerDeal"]["status"] == "REJECTED"
+    # a conflict writes no link
+    assert held.round_trips == 9, held.round_trips
