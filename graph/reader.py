@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, LiteralString, TypeVar
@@ -62,7 +62,7 @@ from graph.records import (
     PartnershipRow,
     UserRow,
 )
-from graph.viewer import Viewer, load_viewer
+from graph.viewer import Viewer, load_viewer, sorted_groups
 from policy import (
     ALL_CUSTOMER_GROUPS,
     DEFAULT_MAX_NETWORK_DEPTH,
@@ -85,12 +85,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
-
-_GROUP_ORDER = {g: i for i, g in enumerate(FieldGroup)}
-
-
-def _sorted_groups(groups: Iterable[FieldGroup]) -> list[str]:
-    return [g.value for g in sorted(groups, key=_GROUP_ORDER.__getitem__)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,16 +199,6 @@ class GraphReader:
     def _use_viewer(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self.know_companies([dict(viewer.company)])
-        self._grants_by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for grant in viewer.grants:
-            self._grants_by_owner[grant.owner].append(
-                {
-                    "link": grant.link,
-                    "owner": grant.owner,
-                    "groups": _sorted_groups(grant.groups),
-                    "all": grant.all_customers,
-                }
-            )
 
     async def refresh(self) -> Viewer:
         """After a mutation: reload the viewer (its grants and managed partnerships may
@@ -559,9 +543,8 @@ class GraphReader:
             return None  # owned by two different companies at once: nothing
         owner = owners.pop() if owners else None
         own = owner is None or owner == self.viewer.company_id
-        grants = [
-            g for o, gs in self._grants_by_owner.items() if owner is None or o == owner for g in gs
-        ]
+        by_owner = self.viewer.grants_by_owner
+        grants = [g for o, gs in by_owner.items() if owner is None or o == owner for g in gs]
         if not own and not grants:
             return None
         return {"key": company, "own": own, "grants": grants}
@@ -570,8 +553,8 @@ class GraphReader:
         params = self._paging_params(query.ordering, args)
         params.update(
             companyId=self.viewer.company_id,
-            ownerGroups=_sorted_groups(ALL_CUSTOMER_GROUPS),
-            grantsByOwner=self._grants_by_owner,
+            ownerGroups=sorted_groups(ALL_CUSTOMER_GROUPS),
+            grantsByOwner=self.viewer.grants_by_owner,
         )
         fields = self.policy.customer_fields
         for field, op, value in query.filters:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from graph.driver import Database, QueryStats
 from graph.errors import Unauthenticated
 from graph.queries.viewer import VIEWER_QUERY
 from graph.values import as_datetime
-from policy import Grant, LinkFacts, Policy, effective_grants
+from policy import FieldGroup, Grant, LinkFacts, Policy, effective_grants
+
+_GROUP_ORDER = {g: i for i, g in enumerate(FieldGroup)}
+
+
+def sorted_groups(groups: Iterable[FieldGroup]) -> list[str]:
+    """Group names in the policy's order, as Cypher parameters and rows carry them."""
+    return [g.value for g in sorted(groups, key=_GROUP_ORDER.__getitem__)]
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,22 @@ class Viewer:
     high_partners: frozenset[str]
     #: The public profile of the viewer's company.
     company: Mapping[str, Any]
+
+    @cached_property
+    def grants_by_owner(self) -> dict[str, list[dict[str, Any]]]:
+        """The live grants by owner company, as the customer statements take them
+        (``$grantsByOwner`` in graph/queries/customers.py)."""
+        by_owner: dict[str, list[dict[str, Any]]] = {}
+        for grant in self.grants:
+            by_owner.setdefault(grant.owner, []).append(
+                {
+                    "link": grant.link,
+                    "owner": grant.owner,
+                    "groups": sorted_groups(grant.groups),
+                    "all": grant.all_customers,
+                }
+            )
+        return by_owner
 
 
 async def load_viewer(

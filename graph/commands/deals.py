@@ -40,7 +40,7 @@ from graph.queries.opportunities import (
     REGISTRATION_FACTS_QUERY,
     REGISTRATION_LOCK_QUERY,
 )
-from graph.viewer import Viewer
+from graph.viewer import Viewer, sorted_groups
 from policy import (
     ACCOUNT_SPACE,
     ALL_CUSTOMER_GROUPS,
@@ -220,23 +220,13 @@ class DealCommands(CommandSet):
         """The owner and domain of a customer the viewer's company sees (the customers
         row rule); the domain is read whatever groups the viewer has, for the
         account rule only, and never returned to the client."""
-        grants: dict[str, list[dict[str, Any]]] = {}
-        for grant in self.viewer.grants:
-            grants.setdefault(grant.owner, []).append(
-                {
-                    "link": grant.link,
-                    "owner": grant.owner,
-                    "groups": sorted(g.value for g in grant.groups),
-                    "all": grant.all_customers,
-                }
-            )
         records = await tx.run(
             customers_query(CandidateScope.IDS, count=False),
             {
                 "parents": [{"key": customer_id}],
                 "companyId": self.viewer.company_id,
-                "ownerGroups": sorted(g.value for g in ALL_CUSTOMER_GROUPS),
-                "grantsByOwner": grants,
+                "ownerGroups": sorted_groups(ALL_CUSTOMER_GROUPS),
+                "grantsByOwner": self.viewer.grants_by_owner,
                 "afterK": None,
                 "afterId": None,
                 "limit": 1,
