@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from strawberry.types.nodes import SelectedField
@@ -12,30 +12,23 @@ from schema.context import Info
 
 def selects(info: Info, name: str) -> bool:
     """Whether ``name`` is selected directly under this field (through fragments too)."""
-    return any(_has(field.selections, name) for field in info.selected_fields)
-
-
-def _has(selections: Iterable[Any], name: str) -> bool:
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            if selection.name == name:
-                return True
-        elif _has(getattr(selection, "selections", ()), name):
-            return True
-    return False
+    return any(n == name for n in _selected_names(info))
 
 
 def selects_only(info: Info, names: frozenset[str]) -> bool:
     """Whether every field selected under this field (through fragments too) is one of
     ``names``: e.g. only ``id``, which the parent row already holds."""
-    return all(_within(field.selections, names) for field in info.selected_fields)
+    return all(n in names for n in _selected_names(info))
 
 
-def _within(selections: Iterable[Any], names: frozenset[str]) -> bool:
+def _selected_names(info: Info) -> Iterator[str]:
+    for field in info.selected_fields:
+        yield from _names(field.selections)
+
+
+def _names(selections: Iterable[Any]) -> Iterator[str]:
     for selection in selections:
         if isinstance(selection, SelectedField):
-            if selection.name not in names:
-                return False
-        elif not _within(getattr(selection, "selections", ()), names):
-            return False
-    return True
+            yield selection.name
+        else:  # a fragment spread or an inline fragment
+            yield from _names(getattr(selection, "selections", ()))
