@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from urllib.parse import urlparse
 
@@ -66,12 +67,18 @@ async def proxy() -> AsyncIterator[TcpProxy]:
     await proxy.down()
 
 
-@pytest.fixture
-async def proxied(proxy: TcpProxy) -> AsyncIterator[Gateway]:
-    """A gateway of its own whose Neo4j is reached through ``proxy``."""
-    settings = make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Gateway]:
+    """A gateway of its own, started with ``settings`` (and stopped after)."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
             yield Gateway(client, settings)
+
+
+@pytest.fixture
+async def proxied(proxy: TcpProxy) -> AsyncIterator[Gateway]:
+    """A gateway of its own whose Neo4j is reached through ``proxy``."""
+    async with serving(make_settings(NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}")) as gateway:
+        yield gateway

@@ -20,13 +20,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from gateway.app import create_app
 from tests.conftest import make_settings
-from tests.db.conftest import GraphLoader
+from tests.db.conftest import GraphLoader, serving
 from tests.support.builder import Builder
 from tests.support.client import Gateway, Result
 from tests.support.customers import (
@@ -59,12 +57,8 @@ def operation(count: int) -> str:
 @pytest.fixture(scope="module")
 async def bucket_of_one() -> AsyncIterator[Gateway]:
     """A gateway that shows every bucket, however small (PRM_MIN_BUCKET=1)."""
-    settings = make_settings(PRM_MIN_BUCKET="1")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Gateway(client, settings)
+    async with serving(make_settings(PRM_MIN_BUCKET="1")) as gateway:
+        yield gateway
 
 
 def buckets(rows: list[dict[str, Any]]) -> dict[str | None, int]:

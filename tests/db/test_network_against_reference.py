@@ -17,16 +17,15 @@ import os
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from itertools import combinations
+from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from gateway.app import create_app
 from tests.conftest import make_settings
-from tests.db.conftest import GraphLoader
+from tests.db.conftest import GraphLoader, serving
 from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid, graph_id
@@ -43,22 +42,27 @@ PATH = """partnerPath(from: $%(start)s, to: $%(end)s) {
   length companies { id } partnerships { id } }"""
 
 
-def operation(companies: list[str], field: str, pairs: Iterable[dict[str, object]]) -> str:
-    """One operation asking ``field`` for every set of arguments, aliased a0, a1, …"""
-    variables = ", ".join(f"$c{i}: ID!" for i in range(len(companies)))
-    fields = " ".join(f"a{i}: " + field % args for i, args in enumerate(pairs))
-    return f"query({variables}) {{ {fields} }}"
+async def ask_all(
+    gateway: Gateway, user: str, companies: list[str], field: str, asks: list[dict[str, Any]]
+) -> list[Any]:
+    """Every ask of ``field`` in one operation (aliased a0, a1, …), in order; company
+    ids among the arguments travel as variables $c0, $c1, …"""
+    names = {c: f"c{i}" for i, c in enumerate(companies)}
+    declared = ", ".join(f"${n}: ID!" for n in names.values())
+    fields = " ".join(
+        f"a{i}: " + field % {k: names.get(v, v) for k, v in args.items()}
+        for i, args in enumerate(asks)
+    )
+    variables = {n: gid("Company", c) for c, n in names.items()}
+    data = await gateway.ok(user, f"query({declared}) {{ {fields} }}", variables)
+    return [data[f"a{i}"] for i in range(len(asks))]
 
 
 @pytest.fixture(scope="module")
 async def deep() -> AsyncIterator[Gateway]:
     """A gateway that allows depth 6, so that depths past every visible path are asked."""
-    gateway_settings = make_settings(PRM_MAX_NETWORK_DEPTH="6")
-    app = create_app(gateway_settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Gateway(client, gateway_settings)
+    async with serving(make_settings(PRM_MAX_NETWORK_DEPTH="6")) as gateway:
+        yield gateway
 
 
 @st.composite
@@ -122,17 +126,11 @@ def search(
 
 async def check_networks(gateway: Gateway, ref: Reference, user: str) -> None:
     companies = [c["id"] for c in ref.data.companies]
-    asks = [(start, depth) for start in companies for depth in DEPTHS]
-    query = operation(
-        companies,
-        NETWORK,
-        ({"start": f"c{companies.index(s)}", "depth": d} for s, d in asks),
-    )
-    variables = {f"c{i}": gid("Company", c) for i, c in enumerate(companies)}
-    data = await gateway.ok(user, query, variables)
+    asks = [{"start": start, "depth": depth} for start in companies for depth in DEPTHS]
+    answers = await ask_all(gateway, user, companies, NETWORK, asks)
     edges = visible_edges(ref, user, active_only=False)
-    for i, (start, depth) in enumerate(asks):
-        network = data[f"a{i}"]
+    for ask, network in zip(asks, answers, strict=True):
+        start, depth = ask["start"], ask["depth"]
         distances, met = search(edges, start, depth)
         got = {graph_id(n["company"]["id"]): n["distance"] for n in network["nodes"]}
         assert got == distances, (user, start, depth)
@@ -144,18 +142,12 @@ async def check_networks(gateway: Gateway, ref: Reference, user: str) -> None:
 
 async def check_paths(gateway: Gateway, ref: Reference, user: str) -> None:
     companies = [c["id"] for c in ref.data.companies]
-    asks = [(start, end) for start in companies for end in companies]
-    query = operation(
-        companies,
-        PATH,
-        ({"start": f"c{companies.index(s)}", "end": f"c{companies.index(e)}"} for s, e in asks),
-    )
-    variables = {f"c{i}": gid("Company", c) for i, c in enumerate(companies)}
-    data = await gateway.ok(user, query, variables)
+    asks = [{"start": start, "end": end} for start in companies for end in companies]
+    answers = await ask_all(gateway, user, companies, PATH, asks)
     active = {p["id"]: p for p in visible_edges(ref, user, active_only=True)}
-    for i, (start, end) in enumerate(asks):
+    for ask, path in zip(asks, answers, strict=True):
+        start, end = ask["start"], ask["end"]
         distances, _ = search(active.values(), start, len(companies))
-        path = data[f"a{i}"]
         if end not in distances:
             assert path is None, (user, start, end)
             continue
@@ -209,8 +201,7 @@ async def test_a_network_and_a_path_four_hops_long_are_found_whole(
     ref = Reference(b.data, datetime.now(UTC))
     await check_networks(deep, ref, viewer)
     await check_paths(deep, ref, viewer)
-    query = "query($s: ID!) { " + NETWORK % {"start": "s", "depth": 6} + " }"
-    data = await deep.ok(viewer, query, {"s": gid("Company", s)})
-    distances = {graph_id(n["company"]["id"]): n["distance"] for n in data["network"]["nodes"]}
+    [network] = await ask_all(deep, viewer, [s], NETWORK, [{"start": s, "depth": 6}])
+    distances = {graph_id(n["company"]["id"]): n["distance"] for n in network["nodes"]}
     assert distances[t] == 4
     assert len(distances) == 5

@@ -17,12 +17,23 @@ _MANIFEST = b"\x00\x00\x01\xff" + b"\x02" + b"\x00\x08\x08\x05" + b"\x00\x00\x04
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
+Client = tuple[BoltCounter, asyncio.StreamReader, asyncio.StreamWriter]
+
+
 @contextlib.asynccontextmanager
-async def scripted_server(handler: Handler) -> AsyncIterator[int]:
+async def client_through_proxy(handler: Handler) -> AsyncIterator[Client]:
+    """A scripted server, the proxy in front of it, and a client that has sent its
+    magic and version proposals through the proxy."""
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    proxy = BoltCounter("127.0.0.1", server.sockets[0].getsockname()[1])
+    await proxy.start()
     try:
-        yield server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+        writer.write(_MAGIC_AND_PROPOSALS)
+        yield proxy, reader, writer
+        writer.close()
     finally:
+        await proxy.stop()
         server.close()
 
 
@@ -44,17 +55,9 @@ async def test_a_manifest_sent_in_pieces_reaches_the_client_in_one_piece() -> No
         await reader.read()
         writer.close()
 
-    async with scripted_server(slow_manifest) as port:
-        proxy = BoltCounter("127.0.0.1", port)
-        await proxy.start()
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
-            writer.write(_MAGIC_AND_PROPOSALS)
-            first = await asyncio.wait_for(reader.read(1024), 5)
-            assert first == _MANIFEST
-            writer.close()
-        finally:
-            await proxy.stop()
+    async with client_through_proxy(slow_manifest) as (_, reader, _):
+        first = await asyncio.wait_for(reader.read(1024), 5)
+        assert first == _MANIFEST
 
 
 @pytest.mark.parametrize("manifest", [True, False])
@@ -69,21 +72,13 @@ async def test_run_messages_are_counted_after_either_handshake(manifest: bool) -
         received.set_result(await reader.read())
         writer.close()
 
-    async with scripted_server(server) as port:
-        proxy = BoltCounter("127.0.0.1", port)
-        await proxy.start()
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
-            writer.write(_MAGIC_AND_PROPOSALS)
-            assert await asyncio.wait_for(reader.readexactly(len(answer)), 5) == answer
-            if manifest:
-                writer.write(b"\x08\x05\x00\x00" + b"\x00")  # chosen 5.8, no capabilities
-            # HELLO, RUN, PULL, RUN: two statements.
-            writer.write(_message(0x01) + _message(0x10) + _message(0x3F) + _message(0x10))
-            await writer.drain()
-            writer.write_eof()
-            await asyncio.wait_for(received, 5)
-            assert proxy.runs == 2
-            writer.close()
-        finally:
-            await proxy.stop()
+    async with client_through_proxy(server) as (proxy, reader, writer):
+        assert await asyncio.wait_for(reader.readexactly(len(answer)), 5) == answer
+        if manifest:
+            writer.write(b"\x08\x05\x00\x00" + b"\x00")  # chosen 5.8, no capabilities
+        # HELLO, RUN, PULL, RUN: two statements.
+        writer.write(_message(0x01) + _message(0x10) + _message(0x3F) + _message(0x10))
+        await writer.drain()
+        writer.write_eof()
+        await asyncio.wait_for(received, 5)
+        assert proxy.runs == 2
