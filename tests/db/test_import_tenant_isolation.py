@@ -42,9 +42,8 @@ b.link(victim, third, v_third, covers=(v_customer,))
 # The attacker already partners with the neighbour: a live partnership between the two.
 b.partnership(neighbour, attacker, tier="LOW")
 
-TAKEN = {kind: _IDS.entity_id(kind, attacker, "taken") for kind in ("customers", "contacts")}
-TAKEN["companies"] = _IDS.entity_id("companies", attacker, "taken")
-TAKEN["partnerships"] = _IDS.entity_id("partnerships", attacker, "taken")
+KINDS = ("customers", "contacts", "companies", "partnerships")
+TAKEN = {kind: _IDS.entity_id(kind, attacker, "taken") for kind in KINDS}
 b.customer(victim, id=TAKEN["customers"], name="Victim's own customer")
 b.data.contacts.append(
     {"id": TAKEN["contacts"], "name": "Victim's own contact", "customer": v_customer}
@@ -213,7 +212,7 @@ async def test_a_company_record_id_that_another_tenant_imported_reaches_a_compan
     ]
 
 
-@pytest.mark.parametrize("kind", ["customers", "contacts", "companies", "partnerships"])
+@pytest.mark.parametrize("kind", KINDS)
 async def test_a_derived_id_that_collides_with_another_companys_node_is_skipped_not_merged(
     db: Database, tmp_path: Path, kind: str
 ) -> None:
