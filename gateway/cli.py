@@ -113,7 +113,7 @@ def _write_errors(path: str, errors: Sequence[RowError]) -> None:
 async def _import(
     settings: Settings,
     config_path: str,
-    owner: str | None,
+    company: str,
     checkpoint: str | None,
     restart: bool,
     errors_out: str | None,
@@ -129,7 +129,7 @@ async def _import(
         report = await run_import(
             db,
             config,
-            owner,
+            company,
             checkpoint=Path(checkpoint or f"{config_path}.checkpoint.json"),
             restart=restart,
             progress=sys.stderr.isatty(),
@@ -144,8 +144,12 @@ async def _import(
     if errors_out:
         _write_errors(errors_out, report.errors)
     written = ", ".join(f"{k}={v}" for k, v in report.written.items())
+    unchanged = "".join(f"; {n} existing {k} left unchanged" for k, n in report.unchanged.items())
     resumed = f" (resumed after {report.resumed_from})" if report.resumed_from else ""
-    print(f"imported {written}; {len(report.errors)} rows skipped{resumed}", file=sys.stderr)
+    print(
+        f"imported {written}{unchanged}; {len(report.errors)} rows skipped{resumed}",
+        file=sys.stderr,
+    )
     return 1 if report.errors else 0
 
 
@@ -202,7 +206,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Exit status: 0 all rows imported, 1 some rows skipped, 2 nothing imported.",
     )
     imp.add_argument("config", help="the column mapping (TOML), e.g. examples/import/hubspot.toml")
-    imp.add_argument("--owner", help="the company that owns the customers (e.g. co-000001)")
+    # Required: every record id is scoped by the importing company, and what a row may
+    # reach is decided from it. --owner is its former name.
+    imp.add_argument(
+        "--company",
+        "--owner",
+        dest="company",
+        required=True,
+        help="the importing company (e.g. co-000001): it owns the customers and is the "
+        "vendor of the partnerships; it must exist",
+    )
     imp.add_argument("--checkpoint", help="resume file (default: CONFIG.checkpoint.json)")
     imp.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
     imp.add_argument("--errors", help="also write the skipped rows to this CSV file")
@@ -247,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return asyncio.run(
-            _import(settings, args.config, args.owner, args.checkpoint, args.restart, args.errors)
+            _import(settings, args.config, args.company, args.checkpoint, args.restart, args.errors)
         )
     if args.command == "export":
         return asyncio.run(
