@@ -95,6 +95,7 @@ APPROVE = _deal("approveDeal")
 REJECT = _deal("rejectDeal", ', reason: "no"')
 WON = _deal("markDealWon")
 LOST = _deal("markDealLost")
+SHARE = _deal("grantDealDataLink")
 DECIDE_MDF = "mutation($id: ID!) { decideMdf(id: $id, approve: true) { id status } }"
 REQUEST_MDF = "mutation($input: RequestMdfInput!) { requestMdf(input: $input) { id } }"
 REGISTER = "mutation($input: RegisterDealInput!) { registerDeal(input: $input) { id status } }"
@@ -135,6 +136,8 @@ CASES: tuple[Case, ...] = (
     Case("markDealWon(id)", me_rep, WON, "Opportunity", colleagues_approved),
     Case("markDealLost(id)", me_exec, LOST, "Opportunity", their_deal),
     Case("markDealLost(id)", me_rep, LOST, "Opportunity", colleagues_deal),
+    Case("grantDealDataLink(id)", me_exec, SHARE, "Opportunity", their_deal),
+    Case("grantDealDataLink(id)", me_mgr, SHARE, "Opportunity", colleagues_deal),
     # MDF: another company's request, and one under the own company's partnership.
     Case("decideMdf(id)", me_exec, DECIDE_MDF, "MdfRequest", their_mdf),
     Case("decideMdf(id)", me_mgr, DECIDE_MDF, "MdfRequest", partners_mdf),
