@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.settings import Settings, SettingsError
+from gateway.spreadsheet import safe_row
 
 if TYPE_CHECKING:
     from gateway.export import Format
@@ -107,7 +108,8 @@ def _write_errors(path: str, errors: Sequence[RowError]) -> None:
         writer = csv.writer(file)
         writer.writerow(["file", "line", "column", "message"])
         for e in errors:
-            writer.writerow([e.file, e.line, e.column or "", e.message])
+            # A column name or a message can quote the imported file's own cells.
+            writer.writerow(safe_row([e.file, e.line, e.column or "", e.message]))
 
 
 async def _import(
