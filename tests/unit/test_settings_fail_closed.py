@@ -138,3 +138,14 @@ def test_prm_serve_refuses_development_settings_off_loopback_in_one_line(
         "prm serve: PRM_ENV=dev is served on loopback only, not on '203.0.113.7': its token"
         " secret is public. Set PRM_ENV=prod, or PRM_HOST=127.0.0.1"
     ]
+
+
+def test_production_serves_no_federation_sdl_and_no_open_metrics_by_default() -> None:
+    prod, dev = Settings.from_env(PROD), Settings.from_env({"PRM_ENV": "dev"})
+    assert (prod.federation, prod.metrics, prod.metrics_token) == (False, False, None)
+    assert (dev.federation, dev.metrics) == (True, True)
+    with pytest.raises(SettingsError, match="PRM_METRICS_TOKEN"):
+        Settings.from_env({**PROD, "PRM_METRICS": "true"})
+    behind = Settings.from_env({**PROD, "PRM_METRICS_TOKEN": "t" * 20})
+    assert (behind.metrics, behind.metrics_token) == (True, "t" * 20)
+    assert Settings.from_env({**PROD, "PRM_FEDERATION": "true"}).federation
