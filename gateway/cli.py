@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.settings import Settings, SettingsError
+from gateway.spreadsheet import safe_row
 
 if TYPE_CHECKING:
     from gateway.export import Format
@@ -107,7 +108,8 @@ def _write_errors(path: str, errors: Sequence[RowError]) -> None:
         writer = csv.writer(file)
         writer.writerow(["file", "line", "column", "message"])
         for e in errors:
-            writer.writerow([e.file, e.line, e.column or "", e.message])
+            # A column name or a message can quote the imported file's own cells.
+            writer.writerow(safe_row([e.file, e.line, e.column or "", e.message]))
 
 
 async def _import(
@@ -234,11 +236,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(build_schema().as_str())
         return 0
 
+    from gateway.startup import CANNOT_START, cause_of
+
     try:
         settings = Settings.from_env()
     except SettingsError as exc:  # a bad setting stops the start with its own message
         print(f"prm: {exc}", file=sys.stderr)
-        return 2
+        return CANNOT_START
+    try:
+        return _run(args, settings)
+    except Exception as exc:
+        cause = cause_of(exc, settings)
+        if cause is None:
+            raise  # a bug: keep its traceback
+        print(f"prm {args.command}: {cause}", file=sys.stderr)
+        return CANNOT_START
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from gateway.serve import serve as run_server
 
@@ -270,8 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_sweep_deals(settings))
     if args.command == "demo-tokens":
         return _demo_tokens(settings)
-    parser.error(f"unknown command {args.command}")
-    return 2
+    raise AssertionError(f"unknown command {args.command}")  # argparse allows no other
 
 
 if __name__ == "__main__":
