@@ -35,6 +35,7 @@ from policy._explore import (
     network_hubs,
     overlap_lists_accounts,
     sees_portfolio,
+    shown_buckets,
 )
 from policy._mdf import (
     MDF_DECISIONS,
@@ -170,4 +171,5 @@ __all__ = [
     "sees_portfolio",
     "sees_scorecard",
     "sees_vendor_offerings",
+    "shown_buckets",
 ]

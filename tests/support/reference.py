@@ -202,8 +202,8 @@ class Reference:
             tier=str(partnership["tier"]),
             partner=str(partner),
             total=len(shared),
-            by_industry=_suppressed(by_industry, min_bucket),
-            by_region=_suppressed(by_region, min_bucket),
+            by_industry=shown_buckets(by_industry, len(shared), min_bucket),
+            by_region=shown_buckets(by_region, len(shared), min_bucket),
             accounts=accounts,
         )
 
@@ -223,8 +223,18 @@ def normalized_domain(customer: dict[str, object]) -> str | None:
     return normalized or None
 
 
-def _suppressed(buckets: dict[str | None, set[str]], min_bucket: int) -> dict[str | None, int]:
-    return {key: len(accounts) for key, accounts in buckets.items() if len(accounts) >= min_bucket}
+def shown_buckets(
+    buckets: dict[str | None, set[str]], total: int, min_bucket: int
+) -> dict[str | None, int]:
+    """Counts-only breakdowns (docs/analytics.md): a bucket of fewer than ``min_bucket``
+    accounts is left out; then, as long as the total minus the shown counts is above
+    zero and below ``min_bucket`` (one subtraction away from a small count), the
+    smallest shown bucket is left out as well (ties: null key first, then by key)."""
+    shown = {key: len(accounts) for key, accounts in buckets.items() if len(accounts) >= min_bucket}
+    while shown and 0 < total - sum(shown.values()) < min_bucket:
+        smallest = min(shown, key=lambda k: (shown[k], k is not None, k or ""))
+        del shown[smallest]
+    return shown
 
 
 @dataclass(frozen=True)
