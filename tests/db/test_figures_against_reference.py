@@ -2,7 +2,7 @@
 "Figures"): portfolio, oversight with its breakdown, scorecards, certified users, course
 counts, MDF remaining, network measures, account overlap counts, and the totalCount
 of the lists (customers, partnerships, deals, links, MDF requests, courses,
-completions, contacts, products).
+completions, contacts, products, a link's customers).
 
 Random graphs (``figure_graphs``) hold what a figure must not count: links a LOW
 tier or a policy empties, links filed for a third company, deals the vendor or a
@@ -62,7 +62,9 @@ COMPANY = """partnerships { totalCount } contacts { totalCount } products { tota
   courses(first: 100) { totalCount edges { node { id completionCount certifiedCount } } }"""
 ROOTS = """networkMeasures(first: 100) {
     totalCount edges { node { degree centrality company { id } } } }
-  customers { totalCount } opportunities { totalCount } dataLinks(direction: ALL) { totalCount }
+  customers { totalCount } opportunities { totalCount }
+  dataLinks(direction: ALL, first: 100) {
+    totalCount edges { node { id customers { totalCount } } } }
   viewer { user { completions { totalCount } } }"""
 
 
@@ -206,6 +208,26 @@ class Expectation:
     def roots(self) -> dict[str, Any]:
         ref, user, company = self.ref, self.user, self.company
         measures = ref.network_measures(user)
+        seen = ref.company_customers(company)
+        links = [
+            {
+                "node": {
+                    "id": gid("DataLink", link["id"]),
+                    # Customers of the link's owner it covers that the viewer sees.
+                    "customers": {
+                        "totalCount": sum(
+                            1
+                            for c in ref.data.customers
+                            if c["owner"] == link["owner"]
+                            and (link["allCustomers"] or c["id"] in link["covers"])
+                            and c["id"] in seen
+                        )
+                    },
+                }
+            }
+            for link in sorted(ref.data.data_links, key=lambda link: str(link["id"]))
+            if company in (link["owner"], link["recipient"])
+        ]
         visible_courses = {
             c["id"] for c in ref.data.courses if ref.sees_courses_of(user, c["vendor"])
         }
@@ -223,15 +245,9 @@ class Expectation:
                     for m in measures
                 ],
             },
-            "customers": {"totalCount": len(ref.company_customers(company))},
+            "customers": {"totalCount": len(seen)},
             "opportunities": {"totalCount": len(ref.opportunities(user))},
-            "dataLinks": {
-                "totalCount": sum(
-                    1
-                    for link in ref.data.data_links
-                    if company in (link["owner"], link["recipient"])
-                )
-            },
+            "dataLinks": {"totalCount": len(links), "edges": links},
             "viewer": {
                 "user": {
                     "completions": {
