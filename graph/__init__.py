@@ -3,9 +3,24 @@
 Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
+from graph.commands import (
+    ChecklistItem,
+    CourseInput,
+    CriterionSetting,
+    DealInput,
+    GrantInput,
+    GraphCommands,
+    MdfRequestInput,
+    ProductChanges,
+    ProductInput,
+    RecruitInput,
+    ScorecardConfigInput,
+    TierDiscountInput,
+    sweep_expired_deals,
+)
 from graph.courses_reader import CompletionRow, CourseCounts, CourseRow
 from graph.cursors import CursorCodec
-from graph.deals_reader import OpportunityRow
+from graph.deals_reader import DealRow
 from graph.driver import Database, DatabaseConfig, QueryStats
 from graph.errors import (
     ActionForbidden,
@@ -29,6 +44,7 @@ from graph.explore_reader import (
     OverlapRow,
     PathRow,
 )
+from graph.feed import AuditFeed, FeedEvent
 from graph.mdf_reader import MdfBalance, MdfRequestRow
 from graph.migrations import migrate
 from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
@@ -46,15 +62,18 @@ from graph.records import (
     UserRow,
 )
 from graph.scorecard_reader import ScorecardRow
+from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
     "ActionForbidden",
     "Amount",
     "AtRiskRow",
+    "AuditFeed",
     "BadUserInput",
     "Bucket",
     "BudgetExceeded",
+    "ChecklistItem",
     "CompanyFilterField",
     "CompanyQuery",
     "CompanyRow",
@@ -63,25 +82,32 @@ __all__ = [
     "Conflict",
     "ContactRow",
     "CourseCounts",
+    "CourseInput",
     "CourseRow",
+    "CriterionSetting",
     "CursorCodec",
     "CustomerQuery",
     "CustomerRow",
     "DataLinkRow",
     "Database",
     "DatabaseConfig",
+    "DealInput",
+    "DealRow",
+    "FeedEvent",
     "FilterField",
     "FilterOp",
     "Forbidden",
     "GatewayError",
+    "GrantInput",
+    "GraphCommands",
     "GraphReader",
     "InvalidTransition",
     "MdfBalance",
+    "MdfRequestInput",
     "MdfRequestRow",
     "MeasureRow",
     "NetworkRow",
     "NotFound",
-    "OpportunityRow",
     "OrderField",
     "OverlapRow",
     "OversightTotals",
@@ -90,15 +116,22 @@ __all__ = [
     "PartnershipFigures",
     "PartnershipRow",
     "PathRow",
+    "ProductChanges",
+    "ProductInput",
     "ProductRow",
     "QueryStats",
     "QueryTimeout",
+    "RecruitInput",
+    "ScorecardConfigInput",
     "ScorecardRow",
     "ServiceUnavailable",
+    "TierDiscountInput",
     "TierDiscountRow",
     "Unauthenticated",
     "UserRow",
     "Viewer",
+    "as_datetime",
     "load_viewer",
     "migrate",
+    "sweep_expired_deals",
 ]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class OpportunityRow:
+class DealRow:
     id: str
     #: The deal's properties; ``status`` is as read (an expired open deal is EXPIRED).
     props: Props
@@ -39,8 +39,8 @@ class OpportunityRow:
     data_link: str | None
 
 
-def _row(r: Mapping[str, Any]) -> OpportunityRow:
-    return OpportunityRow(
+def _row(r: Mapping[str, Any]) -> DealRow:
+    return DealRow(
         id=r["id"],
         props=r["props"],
         registrant=r["registrant"],
@@ -60,8 +60,8 @@ class DealReader(AggregateReader):
         super().__init__(parent)
         self._by_id = self._loader("deals.by_id", self._load)
 
-    async def opportunity(self, opportunity_id: str) -> OpportunityRow | None:
-        result: OpportunityRow | None = await self._by_id.load(opportunity_id)
+    async def deal(self, deal_id: str) -> DealRow | None:
+        result: DealRow | None = await self._by_id.load(deal_id)
         return result
 
     async def registration_sharing(self, company_id: str) -> bool | None:
@@ -72,16 +72,16 @@ class DealReader(AggregateReader):
         rows = await self._read(DEAL_REGISTRATION_SHARING_QUERY, {"companyId": company_id})
         return bool(rows[0]["repsMayShare"]) if rows else False
 
-    async def _load(self, ids: Sequence[str]) -> list[OpportunityRow | None]:
+    async def _load(self, ids: Sequence[str]) -> list[DealRow | None]:
         params = self.viewer_params()
         params["ids"] = list(ids)
         rows = await self._read(OPPORTUNITIES_BY_IDS_QUERY, params)
         found = {r["row"]["id"]: _row(r["row"]) for r in rows}
         return [found.get(i) for i in ids]
 
-    async def opportunities(
+    async def deals(
         self, args: PageArgs, *, status: str | None = None, partnership_id: str | None = None
-    ) -> Page[OpportunityRow]:
+    ) -> Page[DealRow]:
         """Deals the viewer sees, newest registration first."""
         params = self.viewer_params()
         params.update(self.parent._paging_params(self.ORDERING, args))

@@ -213,14 +213,14 @@ class GraphReader:
         return self.viewer
 
     @cached_property
-    def catalogue(self) -> ProductReader:
+    def products(self) -> ProductReader:
         """Products and discount schedules (graph/products_reader.py)."""
         from graph.products_reader import ProductReader
 
         return ProductReader(self)
 
     @cached_property
-    def training(self) -> CourseReader:
+    def courses(self) -> CourseReader:
         """Courses, completions, certification counts (graph/courses_reader.py)."""
         from graph.courses_reader import CourseReader
 

@@ -44,9 +44,9 @@ async def resolve_node(info: Info, type_name: str, graph_id: str) -> Node | None
         user = await reader.user(graph_id)
         return User.from_row(user) if user else None
     if type_name == "Opportunity":
-        from schema.types.opportunity import Opportunity
+        from schema.types.deal import Opportunity
 
-        deal = await reader.deals.opportunity(graph_id)
+        deal = await reader.deals.deal(graph_id)
         return Opportunity.from_row(deal) if deal else None
     if type_name == "Product":
         from schema.types.product import load_product

@@ -10,18 +10,18 @@ from __future__ import annotations
 from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
-from graph.commands.catalogue import (
-    CatalogueCommands,
-    ProductChanges,
-    ProductInput,
-    TierDiscountInput,
-)
+from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
 from graph.commands.mdf import MdfCommands, MdfRequestInput
 from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.commands.products import (
+    ProductChanges,
+    ProductCommands,
+    ProductInput,
+    TierDiscountInput,
+)
 from graph.commands.scorecards import CriterionSetting, ScorecardCommands, ScorecardConfigInput
-from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
 from policy import DEFAULT_PROTECTION_DAYS, Policy
@@ -62,12 +62,12 @@ class GraphCommands:
         return DataSharingCommands(*self._args)
 
     @cached_property
-    def catalogue(self) -> CatalogueCommands:
-        return CatalogueCommands(*self._args)
+    def products(self) -> ProductCommands:
+        return ProductCommands(*self._args)
 
     @cached_property
-    def training(self) -> TrainingCommands:
-        return TrainingCommands(*self._args)
+    def courses(self) -> CourseCommands:
+        return CourseCommands(*self._args)
 
     @cached_property
     def mdf(self) -> MdfCommands:
@@ -79,9 +79,9 @@ class GraphCommands:
 
 
 __all__ = [
-    "CatalogueCommands",
     "ChecklistItem",
     "CommandSet",
+    "CourseCommands",
     "CourseInput",
     "CriterionSetting",
     "DataSharingCommands",
@@ -95,11 +95,11 @@ __all__ = [
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
+    "ProductCommands",
     "ProductInput",
     "RecruitInput",
     "ScorecardCommands",
     "ScorecardConfigInput",
     "TierDiscountInput",
-    "TrainingCommands",
     "sweep_expired_deals",
 ]

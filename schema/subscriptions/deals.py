@@ -7,10 +7,9 @@ from datetime import datetime
 
 import strawberry
 
-from graph.deals_reader import OpportunityRow
-from graph.feed import FeedEvent
+from graph import DealRow, FeedEvent
 from schema.context import Context, Info
-from schema.types.opportunity import Opportunity
+from schema.types.deal import Opportunity
 
 REGISTERED = "deal.register"
 
@@ -26,7 +25,7 @@ class DealEvent:
 
 
 async def _deal_events(
-    context: Context, wanted: Callable[[FeedEvent, OpportunityRow, Context], bool]
+    context: Context, wanted: Callable[[FeedEvent, DealRow, Context], bool]
 ) -> AsyncGenerator[DealEvent, None]:
     assert context.feed is not None
     async with context.feed.listen("deal.") as events:
@@ -35,18 +34,18 @@ async def _deal_events(
             # Read as a query made now would: the viewer reloaded (a changed role or
             # a revoked link counts at once), the deal through its row rules.
             await context.refresh()
-            row = await context.reader.deals.opportunity(event.target_id)
+            row = await context.reader.deals.deal(event.target_id)
             if row is not None and wanted(event, row, context):
                 yield DealEvent(
                     action=event.action, at=event.at, opportunity=Opportunity.from_row(row)
                 )
 
 
-def _status_change_of_own_deal(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+def _status_change_of_own_deal(event: FeedEvent, row: DealRow, context: Context) -> bool:
     return not event.action.startswith(REGISTERED) and row.registrant == context.viewer.company_id
 
 
-def _registered_with_us(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+def _registered_with_us(event: FeedEvent, row: DealRow, context: Context) -> bool:
     return event.action.startswith(REGISTERED) and row.vendor == context.viewer.company_id
 
 

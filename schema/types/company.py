@@ -27,7 +27,7 @@ from schema.types.node import Node
 
 if TYPE_CHECKING:
     from schema.types.course import CourseConnection
-    from schema.types.opportunity import DealRegistrationSharing
+    from schema.types.deal import DealRegistrationSharing
     from schema.types.product import DiscountSchedule, ProductConnection
 
 
@@ -123,7 +123,7 @@ class Company(Node):
 
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return product_connection(await reader.catalogue.products_of(self.graph_id, args))
+        return product_connection(await reader.products.products_of(self.graph_id, args))
 
     @strawberry.field(
         description=(
@@ -136,7 +136,7 @@ class Company(Node):
     ) -> Annotated[DiscountSchedule, strawberry.lazy("schema.types.product")] | None:
         from schema.types.product import discount_schedule
 
-        rows = await info.context.reader.catalogue.discount_schedule(self.graph_id)
+        rows = await info.context.reader.products.discount_schedule(self.graph_id)
         if rows is None:
             raise Forbidden(FieldGroup.INTERNAL.value)
         return discount_schedule(rows)
@@ -149,8 +149,8 @@ class Company(Node):
     )
     async def deal_registration_sharing(
         self, info: Info
-    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.opportunity")] | None:
-        from schema.types.opportunity import DealRegistrationSharing
+    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.deal")] | None:
+        from schema.types.deal import DealRegistrationSharing
 
         reps_may_share = await info.context.reader.deals.registration_sharing(self.graph_id)
         if reps_may_share is None:
@@ -170,7 +170,7 @@ class Company(Node):
 
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return course_connection(await reader.training.courses_of(self.graph_id, args))
+        return course_connection(await reader.courses.courses_of(self.graph_id, args))
 
 
 def company_connection(page: Page[CompanyRow]) -> CompanyConnection:

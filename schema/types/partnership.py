@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, Page, PartnershipRow
-from graph.values import as_datetime
+from graph import Forbidden, NotFound, Page, PartnershipRow, as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
@@ -153,7 +152,7 @@ class Partnership(Node):
     async def certified_users(self, info: Info) -> int | None:
         if not self.row.access.party:
             raise Forbidden(FieldGroup.PARTY.value)
-        return await info.context.reader.training.certified_users(self.row.id)
+        return await info.context.reader.courses.certified_users(self.row.id)
 
     @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
     async def data_links(

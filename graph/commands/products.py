@@ -1,4 +1,4 @@
-"""The vendor's catalogue: create and change products, set the discount per tier.
+"""Products: the vendor creates and changes its products and sets the discount per tier.
 
 Products belong to the viewer's own company (``(:Company)-[:SELLS]->(:Product)``);
 a SKU is unique within one vendor's catalogue. The discount schedule is one
@@ -22,7 +22,7 @@ from policy import (
     MAX_DISCOUNT_PCT,
     Role,
     Tier,
-    may_manage_catalogue,
+    may_manage_offerings,
     may_set_discounts,
 )
 
@@ -164,7 +164,7 @@ class TierDiscountInput:
     discount_pct: float | None
 
 
-class CatalogueCommands(CommandSet):
+class ProductCommands(CommandSet):
     async def create_product(self, data: ProductInput) -> Outcome:
         """A product in the viewer's company's catalogue."""
         self.require_role(Role.EXECUTIVE, Role.MANAGER, action="create a product")
@@ -212,7 +212,7 @@ class CatalogueCommands(CommandSet):
             ):
                 raise NotFound("Product", argument="id")
             row = rows[0]
-            if not may_manage_catalogue(self.actor, row["vendor"]):
+            if not may_manage_offerings(self.actor, row["vendor"]):
                 raise ActionForbidden("Only the vendor's EXECUTIVE or MANAGER may change a product")
             new = changes.as_props()
             await tx.run(PRODUCT_UPDATED_QUERY, {"id": product_id, "changes": new})

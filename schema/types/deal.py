@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, OpportunityRow, Page
-from graph.values import as_datetime
+from graph import DealRow, Forbidden, NotFound, Page, as_datetime
 from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id
@@ -66,10 +65,10 @@ class Opportunity(Node):
             "registration before they were held for review instead)."
         )
     )
-    row: strawberry.Private[OpportunityRow]
+    row: strawberry.Private[DealRow]
 
     @classmethod
-    def from_row(cls, row: OpportunityRow) -> Self:
+    def from_row(cls, row: DealRow) -> Self:
         p = row.props
         return cls(
             id=strawberry.ID(to_global_id("Opportunity", row.id)),
@@ -184,7 +183,7 @@ class OpportunityConnection:
     total_count: int
 
 
-def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
+def opportunity_connection(page: Page[DealRow]) -> OpportunityConnection:
     return OpportunityConnection(
         edges=[
             OpportunityEdge(node=Opportunity.from_row(r), cursor=c)
@@ -198,7 +197,7 @@ def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
 async def require_opportunity(info: Info, opportunity_id: str) -> Opportunity:
     """A deal the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.deals.opportunity(opportunity_id)
+    row = await info.context.reader.deals.deal(opportunity_id)
     if row is None:
         raise NotFound("Opportunity", argument="id")
     return Opportunity.from_row(row)

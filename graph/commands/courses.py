@@ -1,4 +1,4 @@
-"""Training: a vendor's courses, and completions recorded by its partners' users.
+"""Courses: a vendor's courses, and completions recorded by its partners' users.
 
 A completion is one ``COMPLETED`` relationship per (user, course), made with
 ``MERGE`` under a lock on the user, so a retake or a retried request never
@@ -15,7 +15,7 @@ from typing import LiteralString
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, NotFound
-from policy import MAX_SCORE, may_manage_catalogue, may_record_completion
+from policy import MAX_SCORE, may_manage_offerings, may_record_completion
 
 CREATED_COURSE_QUERY: LiteralString = """
 MATCH (v:Company {id: $vendor})
@@ -70,11 +70,11 @@ class CourseInput:
             )
 
 
-class TrainingCommands(CommandSet):
+class CourseCommands(CommandSet):
     async def create_course(self, data: CourseInput) -> Outcome:
         """A course offered by the viewer's company."""
         vendor = self.viewer.company_id
-        if not may_manage_catalogue(self.actor, vendor):
+        if not may_manage_offerings(self.actor, vendor):
             raise ActionForbidden("Only an EXECUTIVE or MANAGER may create a course")
         data.validate()
 
