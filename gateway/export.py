@@ -84,7 +84,7 @@ async def visible_customers(
     while True:
         # A reader per page: its loaders cache what they read, and an export is long.
         reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
-        page = await reader.customers(
+        page = await reader.customers.customers(
             CustomerQuery(owner_id=owner), reader.page_args(page_size, after, count=False)
         )
         for row in page.rows:

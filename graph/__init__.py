@@ -18,9 +18,7 @@ from graph.commands import (
     TierDiscountInput,
     sweep_expired_deals,
 )
-from graph.courses_reader import CompletionRow, CourseCounts, CourseRow
 from graph.cursors import CursorCodec
-from graph.deals_reader import DealRow
 from graph.driver import Database, DatabaseConfig, QueryStats
 from graph.errors import (
     ActionForbidden,
@@ -35,33 +33,42 @@ from graph.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
-from graph.explore_reader import (
+from graph.feed import AuditFeed, FeedEvent
+from graph.migrations import migrate
+from graph.queries.companies import CompanyFilterField
+from graph.queries.customers import FilterField, FilterOp, OrderField
+from graph.readers import (
+    Amount,
     AtRiskRow,
     Bucket,
+    CompanyQuery,
+    CompanyRow,
+    CompletionRow,
     Concentration,
+    ContactRow,
+    CourseCounts,
+    CourseRow,
+    CustomerQuery,
+    CustomerRow,
+    DataLinkRow,
+    DealRow,
+    GraphReader,
+    MdfBalance,
+    MdfRequestRow,
     MeasureRow,
     NetworkRow,
     OverlapRow,
-    PathRow,
-)
-from graph.feed import AuditFeed, FeedEvent
-from graph.mdf_reader import MdfBalance, MdfRequestRow
-from graph.migrations import migrate
-from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
-from graph.products_reader import ProductRow, TierDiscountRow
-from graph.queries.companies import CompanyFilterField
-from graph.queries.customers import FilterField, FilterOp, OrderField
-from graph.reader import CompanyQuery, CustomerQuery, GraphReader, PageArgs
-from graph.records import (
-    CompanyRow,
-    ContactRow,
-    CustomerRow,
-    DataLinkRow,
+    OversightTotals,
     Page,
+    PageArgs,
+    PartnershipFigures,
     PartnershipRow,
+    PathRow,
+    ProductRow,
+    ScorecardRow,
+    TierDiscountRow,
     UserRow,
 )
-from graph.scorecard_reader import ScorecardRow
 from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 

@@ -73,7 +73,7 @@ class Company(Node):
         from schema.types.partnership import partnership_connection
 
         reader = info.context.reader
-        page = await reader.partnerships_of(
+        page = await reader.partnerships.partnerships_of(
             self.graph_id,
             reader.page_args(first, after),
             tier.value if tier else None,
@@ -93,7 +93,7 @@ class Company(Node):
         from schema.types.customer import customer_connection
 
         reader = info.context.reader
-        page = await reader.customers(
+        page = await reader.customers.customers(
             customer_query(filter, order_by),
             reader.page_args(first, after, count=selects(info, "totalCount")),
             company=self.graph_id,
@@ -107,7 +107,9 @@ class Company(Node):
         from schema.types.contact import contact_connection
 
         reader = info.context.reader
-        page = await reader.contacts_of_company(self.graph_id, reader.page_args(first, after))
+        page = await reader.contacts.contacts_of_company(
+            self.graph_id, reader.page_args(first, after)
+        )
         return contact_connection(page)
 
     @strawberry.field(
@@ -185,7 +187,7 @@ def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
 
 
 async def load_company(info: Info, graph_id: str) -> Company | None:
-    row = await info.context.reader.company(graph_id)
+    row = await info.context.reader.companies.company(graph_id)
     return Company.from_row(row) if row else None
 
 

@@ -115,14 +115,14 @@ class Opportunity(Node):
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")] | None:
         from schema.types.partnership import Partnership
 
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         return Partnership.from_row(row) if row else None
 
     @strawberry.field(description="Null when the viewer cannot see the customer.")
     async def customer(self, info: Info) -> Customer | None:
         if self.row.customer is None:
             return None
-        row = await info.context.reader.customer(self.row.customer)
+        row = await info.context.reader.customers.customer(self.row.customer)
         return Customer.from_row(row, info.context.policy) if row else None
 
     @strawberry.field(description="The product, through the product rules; null if none.")
@@ -139,7 +139,7 @@ class Opportunity(Node):
     async def registered_by(self, info: Info) -> User | None:
         if self.row.registered_by is None:
             return None
-        row = await info.context.reader.user(self.row.registered_by)
+        row = await info.context.reader.users.user(self.row.registered_by)
         return User.from_row(row) if row else None
 
     @strawberry.field(
@@ -152,7 +152,7 @@ class Opportunity(Node):
 
         if self.row.data_link is None:
             return None
-        row = await info.context.reader.data_link(self.row.data_link)
+        row = await info.context.reader.data_sharing.data_link(self.row.data_link)
         return DataLink.from_row(row) if row else None
 
 

@@ -63,7 +63,7 @@ class MdfRequest(Node):
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
         from schema.types.partnership import Partnership
 
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         if row is None:  # a party always sees its partnership
             raise NotFound("Partnership", argument="id")
         return Partnership.from_row(row)
@@ -76,7 +76,7 @@ class MdfRequest(Node):
 
         if self.row.requester is None:
             return None
-        user = await info.context.reader.user(self.row.requester)
+        user = await info.context.reader.users.user(self.row.requester)
         return User.from_row(user) if user else None
 
 

@@ -127,7 +127,7 @@ class Partnership(Node):
     async def onboarding(self, info: Info) -> list[OnboardingItem]:
         if not self.row.access.party:
             return []
-        items = await info.context.reader.onboarding_items(self.row.id)
+        items = await info.context.reader.partnerships.onboarding_items(self.row.id)
         return [
             OnboardingItem(
                 key=i["key"],
@@ -164,7 +164,7 @@ class Partnership(Node):
         args = reader.page_args(first, after)
         if not self.row.access.party:
             return data_link_connection(Page.empty())
-        return data_link_connection(await reader.data_links_of(self.row.id, args))
+        return data_link_connection(await reader.data_sharing.data_links_of(self.row.id, args))
 
     @strawberry.field(description="FINANCIAL: mdfBudget minus the approved MDF requests.")
     async def mdf_remaining(self, info: Info) -> float | None:
@@ -201,7 +201,7 @@ def _user_gid(user_id: str | None) -> strawberry.ID | None:
 async def require_partnership(info: Info, partnership_id: str) -> Partnership:
     """A partnership the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.partnership(partnership_id)
+    row = await info.context.reader.partnerships.partnership(partnership_id)
     if row is None:
         raise NotFound("Partnership", argument="id")
     return Partnership.from_row(row)

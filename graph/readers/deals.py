@@ -11,18 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph.queries.opportunities import (
     DEAL_REGISTRATION_SHARING_QUERY,
     OPPORTUNITIES_BY_IDS_QUERY,
     opportunities_page_query,
 )
-from graph.reader import AggregateReader, PageArgs
-from graph.records import Page, Props
-
-if TYPE_CHECKING:
-    from graph.reader import GraphReader
+from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +50,11 @@ def _row(r: Mapping[str, Any]) -> DealRow:
 
 
 class DealReader(AggregateReader):
+    # Cursors clients hold carry this name: it stays as it was.
     ORDERING = "opportunities:REGISTERED_AT:DESC"
 
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._by_id = self._loader("deals.by_id", self._load)
 
     async def deal(self, deal_id: str) -> DealRow | None:
@@ -84,11 +81,11 @@ class DealReader(AggregateReader):
     ) -> Page[DealRow]:
         """Deals the viewer sees, newest registration first."""
         params = self.viewer_params()
-        params.update(self.parent._paging_params(self.ORDERING, args))
+        params.update(self.paging.params(self.ORDERING, args))
         params.update(status=status, partnershipId=partnership_id)
         query = opportunities_page_query(of_partnership=partnership_id is not None)
         rows = await self._read(query, params)
         if not rows:
             return Page.empty()
         record = rows[0]
-        return self.parent._page(self.ORDERING, args, record["total"], record["page"], _row)
+        return self.paging.page(self.ORDERING, args, record["total"], record["page"], _row)
