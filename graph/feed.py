@@ -18,25 +18,14 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import LiteralString
 
 from graph.driver import Database
 from graph.errors import ServiceUnavailable
+from graph.queries.audit import FEED_EVENTS_QUERY
+from graph.queries.database import DB_NOW_QUERY
 from graph.values import as_datetime
 
 log = logging.getLogger("prm.feed")
-
-FEED_EVENTS_QUERY: LiteralString = """
-MATCH (a:AuditEvent)
-WHERE a.at >= $since AND a.targetId IS NOT NULL
-  AND any(prefix IN $prefixes WHERE a.action STARTS WITH prefix)
-RETURN a.id AS id, a.at AS at, a.action AS action, a.targetId AS targetId,
-       a.actorId AS actorId, a.companyId AS companyId
-ORDER BY a.at, a.id
-LIMIT $limit
-"""
-
-DB_NOW_QUERY: LiteralString = "RETURN datetime() AS now"
 
 BATCH = 5000
 QUEUE_SIZE = 1000

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.queries.data_links import (
+from graph.queries.data_sharing import (
     DATA_LINKS_BY_IDS_QUERY,
     DATA_LINKS_OF_COMPANY_QUERY,
     DATA_LINKS_OF_PARTNERSHIPS_QUERY,

@@ -1,7 +1,7 @@
 """Reads of registered deals (Opportunity): lookups batched per tick, and the connection.
 
 The row rule of authorization.md "Opportunities" runs inside the Cypher
-(``graph.queries.opportunities``), with the viewer's company, role, user and
+(``graph.queries.deals``), with the viewer's company, role, user and
 managed partnerships as parameters; a deal the viewer may not see never
 leaves the database. Its customer, partnership, product and registering user
 are resolved through their own loaders and their own rules.
@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.queries.opportunities import (
+from graph.queries.deals import (
     DEAL_REGISTRATION_SHARING_QUERY,
-    OPPORTUNITIES_BY_IDS_QUERY,
-    opportunities_page_query,
+    DEALS_BY_IDS_QUERY,
+    deals_page_query,
 )
 from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope
 
@@ -72,7 +72,7 @@ class DealReader(AggregateReader):
     async def _load(self, ids: Sequence[str]) -> list[DealRow | None]:
         params = self.viewer_params()
         params["ids"] = list(ids)
-        rows = await self._read(OPPORTUNITIES_BY_IDS_QUERY, params)
+        rows = await self._read(DEALS_BY_IDS_QUERY, params)
         found = {r["row"]["id"]: _row(r["row"]) for r in rows}
         return [found.get(i) for i in ids]
 
@@ -83,7 +83,7 @@ class DealReader(AggregateReader):
         params = self.viewer_params()
         params.update(self.paging.params(self.ORDERING, args))
         params.update(status=status, partnershipId=partnership_id)
-        query = opportunities_page_query(of_partnership=partnership_id is not None)
+        query = deals_page_query(of_partnership=partnership_id is not None)
         rows = await self._read(query, params)
         if not rows:
             return Page.empty()
