@@ -74,6 +74,8 @@ def build_state(settings: Settings) -> AppState:
             max_root_fields=settings.max_root_fields,
             max_cost=settings.max_cost,
             default_first=settings.default_first,
+            max_first=settings.max_first,
+            schema=schema._schema,
         ),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
