@@ -95,7 +95,13 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type", "x-request-id", "traceparent"],
-            expose_headers=["x-request-id", "retry-after"],
+            expose_headers=[
+                "x-request-id",
+                "retry-after",
+                "x-export-rows",
+                "x-export-page-size",
+                "x-export-cost",
+            ],
             allow_credentials=False,
             max_age=600,
         )
