@@ -32,6 +32,7 @@ from starlette.responses import Response, StreamingResponse
 
 from gateway.auth import bearer_token
 from gateway.graphql_view import error_response
+from gateway.spreadsheet import safe_record
 from gateway.state import AppState
 from graph import (
     CursorCodec,
@@ -130,10 +131,13 @@ async def encoded(records: AsyncIterator[dict[str, Any]], fmt: Format) -> AsyncI
             yield json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
         return
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    # RFC 4180's CRLF: the csv module quotes a cell holding a character of the line
+    # terminator, so with "\n" alone a carriage return inside a value went out bare
+    # and a spreadsheet started a new row there (whose first cell could be a formula).
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     async for record in records:
-        writer.writerow({**record, "groups": " ".join(record["groups"])})
+        writer.writerow(safe_record({**record, "groups": " ".join(record["groups"])}))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
 from strawberry.extensions import (
@@ -16,6 +18,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from schema.caps import enforce_caps
+from schema.disclosure import federation_sdl_off
 from schema.errors import ErrorCodes, coded
 from schema.federation import FEDERATION_VERSION
 from schema.mutations.courses import CourseMutations
@@ -85,9 +88,16 @@ class GatewaySchema(strawberry.federation.Schema):
             errors[:] = [coded(e, request_id) for e in errors]
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema; production turns introspection and "Did you mean" suggestions off."""
-    extensions: list[type[SchemaExtension]] = [ErrorCodes, ParserCache, ValidationCache]
+def build_schema(*, introspection: bool = True, federation: bool = True) -> strawberry.Schema:
+    """The schema; production turns introspection, "Did you mean" suggestions and the
+    federation SDL off (schema/disclosure.py)."""
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        ParserCache,
+        ValidationCache,
+    ]
+    if not federation:
+        extensions.append(federation_sdl_off)
     if not introspection:
         extensions.append(DisableIntrospection)
     # `_service { sdl }` is an ordinary field, so DisableIntrospection leaves it on:

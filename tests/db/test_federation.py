@@ -138,8 +138,9 @@ async def test_a_representation_with_another_types_id_is_refused(gateway: Gatewa
 
 @pytest.fixture(scope="module")
 async def subgraph() -> AsyncIterator[tuple[Starlette, str]]:
-    """The gateway as production runs it: introspection (and suggestions) off."""
-    app = create_app(make_settings(PRM_INTROSPECTION="false"))
+    """The gateway as production runs it as a subgraph: introspection (and suggestions)
+    off, federation switched on (off by default in production)."""
+    app = create_app(make_settings(PRM_INTROSPECTION="false", PRM_FEDERATION="true"))
     async with app.router.lifespan_context(app), served(app) as ws_url:
         yield app, "http" + ws_url.removeprefix("ws")
 

@@ -134,6 +134,9 @@ def deal_graphs(draw: st.DrawFn) -> Builder:
                 draw(st.sampled_from(owned)),
                 draw(st.sampled_from(users)),
                 status=draw(st.sampled_from(DEAL_STATUSES)),
+                # held for the vendor's review (issue #11), or not, or written before
+                # the flag existed
+                conflict=draw(st.sampled_from([None, False, True])),
                 expires_at=draw(st.sampled_from([None, PAST, FUTURE, FUTURE])),
             )
     return b

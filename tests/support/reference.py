@@ -142,6 +142,16 @@ class Reference:
                 seen.add(deal["id"])
         return seen
 
+    def deal_conflict(self, user_id: str, deal_id: str) -> bool | None:
+        """Opportunity.conflict (issue #11): whether the registration was held because
+        another one held its account; the vendor's to read. None (null, FORBIDDEN)
+        for the registering company, whose users read a held registration exactly as
+        any other."""
+        deal = next(d for d in self.data.opportunities if d["id"] == deal_id)
+        if self.company_of(user_id) != self.partnerships[deal["partnership"]]["vendor"]:
+            return None
+        return bool(deal.get("conflict"))
+
     def deal_status(self, deal_id: str) -> str:
         """An open deal (SUBMITTED, APPROVED) past its expiry is EXPIRED."""
         deal = next(d for d in self.data.opportunities if d["id"] == deal_id)
