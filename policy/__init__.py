@@ -39,6 +39,7 @@ from policy._explore import (
     network_hubs,
     overlap_lists_accounts,
     sees_portfolio,
+    shown_buckets,
 )
 from policy._mdf import (
     MDF_DECISIONS,
@@ -178,4 +179,5 @@ __all__ = [
     "sees_scorecard",
     "sees_vendor_offerings",
     "shares_on_registration",
+    "shown_buckets",
 ]

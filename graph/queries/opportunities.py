@@ -87,6 +87,17 @@ def opportunities_page_query(*, of_partnership: bool) -> LiteralString:
     )
 
 
+# The company part of the row rule above, for figures over deals (oversight,
+# portfolio, scorecards): a deal ``o`` under partnership ``p`` is counted only
+# when the viewer's company registered it or is the vendor of ``p``. Each
+# figure's scope already narrows by role; this keeps a deal the lists would hide
+# (registered under ``p`` by a third company) out of every sum and count.
+DEAL_OF_COMPANY: LiteralString = (
+    "(EXISTS { (:Company {id: $companyId})-[:REGISTERED]->(o) }"
+    " OR EXISTS { (:Company {id: $companyId})-[:VENDOR_IN]->(p) })"
+)
+
+
 # -- commands ---------------------------------------------------------------
 
 # The vendor company's lock serializes every registration with that vendor, so
