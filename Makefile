@@ -54,6 +54,12 @@ token: install
 schema: install
 	@$(VENV)/bin/prm schema
 
+## The committed copy of the served schema that tests/unit/test_contract.py guards:
+## rewrite it on purpose when the contract changes (a breaking change fails the suite).
+.PHONY: contract
+contract: install
+	@$(VENV)/bin/prm schema > docs/contract/schema.graphql
+
 ## Quality gates
 lint: install
 	$(VENV)/bin/ruff check .
