@@ -4,6 +4,7 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
 from graph.commands import (
+    MAX_CHECKLIST,
     ChecklistItem,
     CourseInput,
     CriterionSetting,
@@ -37,6 +38,7 @@ from graph.feed import AuditFeed, FeedEvent
 from graph.migrations import migrate
 from graph.queries.companies import CompanyFilterField
 from graph.queries.customers import FilterField, FilterOp, OrderField
+from graph.queries.network import MAX_VISIBLE_HOPS
 from graph.readers import (
     Amount,
     AtRiskRow,
@@ -73,6 +75,8 @@ from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "MAX_CHECKLIST",
+    "MAX_VISIBLE_HOPS",
     "ActionForbidden",
     "Amount",
     "AtRiskRow",

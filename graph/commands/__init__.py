@@ -14,7 +14,12 @@ from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
 from graph.commands.mdf import MdfCommands, MdfRequestInput
-from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.commands.partnerships import (
+    MAX_CHECKLIST,
+    ChecklistItem,
+    PartnershipCommands,
+    RecruitInput,
+)
 from graph.commands.products import (
     ProductChanges,
     ProductCommands,
@@ -79,6 +84,7 @@ class GraphCommands:
 
 
 __all__ = [
+    "MAX_CHECKLIST",
     "ChecklistItem",
     "CommandSet",
     "CourseCommands",

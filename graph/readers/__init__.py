@@ -69,6 +69,11 @@ class GraphReader:
     def viewer(self) -> Viewer:
         return self._scope.viewer
 
+    @property
+    def max_first(self) -> int:
+        """The longest page, and the longest list any field returns (schema/caps.py)."""
+        return self._scope.paging.max_first
+
     def page_args(self, first: int | None, after: str | None, *, count: bool = True) -> PageArgs:
         """A connection field's ``first``/``after``, checked against the configured maximum."""
         return self._scope.paging.args(first, after, count=count)

@@ -72,6 +72,10 @@ class Paging:
         self._default_first = default_first
         self._max_first = max_first
 
+    @property
+    def max_first(self) -> int:
+        return self._max_first
+
     def args(self, first: int | None, after: str | None, *, count: bool = True) -> PageArgs:
         if first is None:
             first = self._default_first
