@@ -169,6 +169,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 request, state.limits, state.settings.max_body_bytes, state.persisted
             )
             request.state.operation = operation_of(admitted.document, admitted.operation_name)
+            if request.state.operation[0] == "subscription":
+                # An HTTP response cannot carry events; the socket authorizes each one.
+                message = "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
+                return error_response(400, "BAD_REQUEST", message, request_id)
             subject = await state.verifier.subject(bearer_token(request))
             retry_after = state.rate_limiter.acquire(subject)
             if retry_after:

@@ -93,6 +93,15 @@ async def test_nothing_runs_before_connection_init(url: str) -> None:
         assert closed.value.rcvd.code == 4401
 
 
+async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websocket(
+    gateway: Gateway,
+) -> None:
+    result = await gateway.query(v_analyst, AUDIT)
+    assert result.status == 400
+    assert result.codes() == ["BAD_REQUEST"]
+    assert "WebSocket" in result.errors[0]["message"]
+
+
 async def test_the_audit_trail_is_also_a_query(gateway: Gateway) -> None:
     await gateway.ok(v_exec, CHECKLIST, {"key": "again"})
     query = "{ auditEvents(first: 5) { totalCount edges { node { action actorId } } } }"
