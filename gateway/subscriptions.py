@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 from graphql import GraphQLFormattedError
+from starlette.websockets import WebSocketDisconnect
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -44,7 +45,7 @@ from strawberry.utils.aio import aclosing
 from gateway.admission import Refused, admit_operation
 from gateway.auth import bearer_token
 from gateway.logs import request_id_var
-from graph import GatewayError, QueryStats, Unauthenticated, load_viewer
+from graph import GatewayError, QueryStats, Unauthenticated, Viewer, load_viewer
 from schema import Context
 
 if TYPE_CHECKING:
@@ -98,9 +99,6 @@ class SocketRegistry:
             if not sockets:
                 del self._by_user[user_id]
 
-    def sockets(self, user_id: str) -> int:
-        return len(self._by_user.get(user_id, ()))
-
     def operations(self, user_id: str) -> int:
         return sum(len(s.operations) for s in self._by_user.get(user_id, ()))
 
@@ -114,9 +112,14 @@ def _bearer(header: str) -> str:
 
 class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     view: GraphQLEndpoint
-    session: SocketSession | None = None
-    _closing = False
-    _expiry: asyncio.Task[None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session: SocketSession | None = None
+        self._closing = False
+        self._expiry: asyncio.Task[None] | None = None
+        #: Viewer loads that finish even when their operation is cancelled.
+        self._loads: set[asyncio.Task[Viewer]] = set()
 
     # -- the connection --------------------------------------------------------------
 
@@ -174,7 +177,9 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         if self._closing:
             return
         self._closing = True
-        await self.websocket.close(code=code, reason=reason)
+        # The client may be gone already (its close crossed ours): nothing left to do.
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await self.websocket.close(code=code, reason=reason)
 
     async def send_message(self, message: Message) -> None:
         if self._closing:
@@ -202,7 +207,15 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         stats = QueryStats(on_batch=state.metrics.observe_batch)
         try:
             session.check()
-            viewer = await load_viewer(state.db, session.user_id, state.policy, stats)
+            # Shielded: the client may close the socket (cancelling this operation)
+            # while the driver opens a connection for the read, and a connect cut short
+            # by a cancellation leaves the driver's socket unclosed.
+            load = asyncio.ensure_future(
+                load_viewer(state.db, session.user_id, state.policy, stats)
+            )
+            self._loads.add(load)
+            load.add_done_callback(self._load_done)
+            viewer = await asyncio.shield(load)
         except Unauthenticated as exc:
             log.info("subscription socket closed: %s", exc.message)
             await self._close(FORBIDDEN, exc.message)
@@ -212,6 +225,11 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         )
         context.renew = self.fresh_context
         return context
+
+    def _load_done(self, load: asyncio.Task[Viewer]) -> None:
+        self._loads.discard(load)
+        if not load.cancelled():
+            load.exception()  # retrieved: an abandoned load's failure is nobody's
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged and message["id"] not in self.operations:

@@ -9,7 +9,6 @@ exactly what a new HTTP request answers.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid
-from tests.support.ws import SocketClosed, connect, served
+from tests.support.ws import SocketClosed, connect, listening, served
 
 b = Builder()
 owner = b.company("Owner")
@@ -167,11 +166,11 @@ async def test_a_deactivated_user_has_its_socket_closed_at_the_next_operation(
 
 
 async def test_a_deactivated_subscriber_has_its_socket_closed_at_the_next_event(
-    url: str, gateway: Gateway, db: Database
+    url: str, gateway: Gateway, db: Database, app: Starlette
 ) -> None:
     async with connect(url, gateway.token(o_analyst)) as socket:
         events = await socket.start(AUDIT)
-        await asyncio.sleep(0.3)
+        await listening(app, 1)
         await db.write("MATCH (:User {id: $id})-[m:MEMBER_OF]->() DELETE m", {"id": o_analyst})
         await gateway.ok(o_exec, CHECKLIST, {"key": "after"})
         with pytest.raises(SocketClosed) as closed:
@@ -211,11 +210,11 @@ async def test_a_query_on_a_socket_reads_the_graph_of_that_moment_not_of_the_fir
 
 
 async def test_a_subscriber_moved_to_another_company_has_its_subscription_ended(
-    url: str, gateway: Gateway, db: Database
+    url: str, gateway: Gateway, db: Database, app: Starlette
 ) -> None:
     async with connect(url, gateway.token(o_analyst)) as socket:
         events = await socket.start(AUDIT)
-        await asyncio.sleep(0.3)
+        await listening(app, 1)
         await db.write(
             """MATCH (u:User {id: $id})-[m:MEMBER_OF]->() DELETE m
             WITH u MATCH (c:Company {id: $company}) CREATE (u)-[:MEMBER_OF]->(c)""",

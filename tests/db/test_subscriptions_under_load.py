@@ -15,14 +15,13 @@ from starlette.applications import Starlette
 
 from gateway.app import create_app
 from graph import Database
-from graph.feed import AuditFeed
 from graph.queries.viewer import VIEWER_QUERY
 from tests.conftest import make_settings
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid
-from tests.support.ws import WAIT, Socket, Subscription, connect, served
+from tests.support.ws import WAIT, Socket, Subscription, connect, listening, served
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -173,7 +172,6 @@ async def test_an_event_wakes_only_the_subscriptions_it_can_concern(
 ) -> None:
     loads = ViewerLoads(db)
     monkeypatch.setattr(db, "read", loads.read)
-    feed: AuditFeed = app.state.prm.feed
     subscribers = {
         v_manager: REGISTERED,  # the vendor of the deal: concerned
         p_exec: DEAL_AUDIT,  # the company that acted: concerned
@@ -188,9 +186,7 @@ async def test_an_event_wakes_only_the_subscriptions_it_can_concern(
         for user, query in subscribers.items():
             socket = await stack.enter_async_context(connect(url, gateway.token(user)))
             streams[user] = await socket.start(query)
-        async with asyncio.timeout(WAIT):
-            while feed.listening < len(subscribers):  # noqa: ASYNC110 - the feed has no event
-                await asyncio.sleep(0.02)
+        await listening(app, len(subscribers))
         loads.counting = True
         deal = await gateway.ok(
             p_rep2,

@@ -145,6 +145,15 @@ class Socket:
         await self._reader
 
 
+async def listening(app: Starlette, count: int) -> None:
+    """Returns once exactly ``count`` subscriptions listen to the app's feed: an event
+    written before a subscription listens is not its to hear."""
+    feed = app.state.prm.feed
+    async with asyncio.timeout(WAIT):
+        while feed.listening != count:  # noqa: ASYNC110 - the feed offers no event to wait on
+            await asyncio.sleep(0.02)
+
+
 @contextlib.asynccontextmanager
 async def connect(url: str, token: str | None) -> AsyncIterator[Socket]:
     """A socket past ``connection_init``; a refused token raises ``ConnectionClosed``."""
