@@ -54,6 +54,12 @@ token: install
 schema: install
 	@$(VENV)/bin/prm schema
 
+## The committed copy of the served schema that tests/unit/test_contract.py guards:
+## rewrite it on purpose when the contract changes (a breaking change fails the suite).
+.PHONY: contract
+contract: install
+	@$(VENV)/bin/prm schema > docs/contract/schema.graphql
+
 ## Quality gates
 lint: install
 	$(VENV)/bin/ruff check .
@@ -73,7 +79,9 @@ fuzz: neo4j-test-up
 	  tests/db/test_schema_fuzz.py tests/db/test_random_queries_against_reference.py \
 	  tests/db/test_random_queries_over_websocket.py \
 	  tests/db/test_account_overlap_against_reference.py \
-	  tests/db/test_network_against_reference.py
+	  tests/db/test_network_against_reference.py \
+	  tests/db/test_figures_against_reference.py \
+	  tests/db/test_cost_bounds_fuzz.py
 
 ## The federation test's Node packages (@apollo/gateway and friends, docs/federation.md):
 ## `npm ci` from the committed lock file, again only when the lock changes.

@@ -21,6 +21,7 @@ from gateway.graphql_view import GraphQLEndpoint
 from gateway.limits import Limits
 from gateway.logs import configure_logging
 from gateway.metrics import Metrics
+from gateway.no_store import NoStore
 from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
@@ -53,7 +54,7 @@ def database_config(settings: Settings) -> DatabaseConfig:
 def build_state(settings: Settings) -> AppState:
     """Everything that can be checked without the database; a bad policy stops here."""
     policy = load_policy(settings.policy_file)
-    schema = build_schema(introspection=settings.introspection)
+    schema = build_schema(introspection=settings.introspection, federation=settings.federation)
     policy.check_customer_fields(customer_graphql_fields(schema))
     default_scorecard()  # a bad scorecard defaults file stops the start too
     default_pricing()  # and so does a bad policy/defaults/pricing.toml
@@ -74,10 +75,12 @@ def build_state(settings: Settings) -> AppState:
             max_root_fields=settings.max_root_fields,
             max_cost=settings.max_cost,
             default_first=settings.default_first,
+            max_first=settings.max_first,
+            schema=schema._schema,
         ),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
-        metrics=Metrics(),
+        metrics=Metrics(token=settings.metrics_token),
         persisted=persisted,
     )
 
@@ -93,7 +96,13 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type", "x-request-id", "traceparent"],
-            expose_headers=["x-request-id", "retry-after"],
+            expose_headers=[
+                "x-request-id",
+                "retry-after",
+                "x-export-rows",
+                "x-export-page-size",
+                "x-export-cost",
+            ],
             allow_credentials=False,
             max_age=600,
         )
@@ -153,7 +162,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/export/customers.{format}", export_endpoint),
             *([Route("/metrics", state.metrics.endpoint)] if settings.metrics else []),
         ],
-        middleware=cors_middleware(settings),
+        middleware=[*cors_middleware(settings), Middleware(NoStore)],
         lifespan=lifespan,
     )
     app.state.prm = state

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.settings import Settings, SettingsError
+from gateway.spreadsheet import safe_row
 
 if TYPE_CHECKING:
     from gateway.export import Format
@@ -107,13 +108,14 @@ def _write_errors(path: str, errors: Sequence[RowError]) -> None:
         writer = csv.writer(file)
         writer.writerow(["file", "line", "column", "message"])
         for e in errors:
-            writer.writerow([e.file, e.line, e.column or "", e.message])
+            # A column name or a message can quote the imported file's own cells.
+            writer.writerow(safe_row([e.file, e.line, e.column or "", e.message]))
 
 
 async def _import(
     settings: Settings,
     config_path: str,
-    owner: str | None,
+    company: str,
     checkpoint: str | None,
     restart: bool,
     errors_out: str | None,
@@ -129,7 +131,7 @@ async def _import(
         report = await run_import(
             db,
             config,
-            owner,
+            company,
             checkpoint=Path(checkpoint or f"{config_path}.checkpoint.json"),
             restart=restart,
             progress=sys.stderr.isatty(),
@@ -144,8 +146,12 @@ async def _import(
     if errors_out:
         _write_errors(errors_out, report.errors)
     written = ", ".join(f"{k}={v}" for k, v in report.written.items())
+    unchanged = "".join(f"; {n} existing {k} left unchanged" for k, n in report.unchanged.items())
     resumed = f" (resumed after {report.resumed_from})" if report.resumed_from else ""
-    print(f"imported {written}; {len(report.errors)} rows skipped{resumed}", file=sys.stderr)
+    print(
+        f"imported {written}{unchanged}; {len(report.errors)} rows skipped{resumed}",
+        file=sys.stderr,
+    )
     return 1 if report.errors else 0
 
 
@@ -202,7 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Exit status: 0 all rows imported, 1 some rows skipped, 2 nothing imported.",
     )
     imp.add_argument("config", help="the column mapping (TOML), e.g. examples/import/hubspot.toml")
-    imp.add_argument("--owner", help="the company that owns the customers (e.g. co-000001)")
+    # Required: every record id is scoped by the importing company, and what a row may
+    # reach is decided from it. --owner is its former name.
+    imp.add_argument(
+        "--company",
+        "--owner",
+        dest="company",
+        required=True,
+        help="the importing company (e.g. co-000001): it owns the customers and is the "
+        "vendor of the partnerships; it must exist",
+    )
     imp.add_argument("--checkpoint", help="resume file (default: CONFIG.checkpoint.json)")
     imp.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
     imp.add_argument("--errors", help="also write the skipped rows to this CSV file")
@@ -221,11 +236,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(build_schema().as_str())
         return 0
 
+    from gateway.startup import CANNOT_START, cause_of
+
     try:
         settings = Settings.from_env()
     except SettingsError as exc:  # a bad setting stops the start with its own message
         print(f"prm: {exc}", file=sys.stderr)
-        return 2
+        return CANNOT_START
+    try:
+        return _run(args, settings)
+    except Exception as exc:
+        cause = cause_of(exc, settings)
+        if cause is None:
+            raise  # a bug: keep its traceback
+        print(f"prm {args.command}: {cause}", file=sys.stderr)
+        return CANNOT_START
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from gateway.serve import serve as run_server
 
@@ -247,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return asyncio.run(
-            _import(settings, args.config, args.owner, args.checkpoint, args.restart, args.errors)
+            _import(settings, args.config, args.company, args.checkpoint, args.restart, args.errors)
         )
     if args.command == "export":
         return asyncio.run(
@@ -257,8 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_sweep_deals(settings))
     if args.command == "demo-tokens":
         return _demo_tokens(settings)
-    parser.error(f"unknown command {args.command}")
-    return 2
+    raise AssertionError(f"unknown command {args.command}")  # argparse allows no other
 
 
 if __name__ == "__main__":

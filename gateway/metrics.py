@@ -1,4 +1,5 @@
-"""Prometheus metrics of the gateway, served at ``/metrics``.
+"""Prometheus metrics of the gateway, served at ``/metrics``: behind a bearer token when
+``PRM_METRICS_TOKEN`` is set, and in production only then.
 
 Each app has its own registry (tests build many apps in one process). With
 several Uvicorn workers every process counts for itself; set
@@ -12,6 +13,7 @@ distinct names have been seen; beyond that it counts as ``other``.
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import threading
@@ -34,7 +36,9 @@ _COUNT_BUCKETS = (1, 2, 3, 5, 8, 13, 21, 34, 55, 100, 250, 1000)
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
+        #: The bearer token /metrics requires (PRM_METRICS_TOKEN), if any.
+        self._token = token
         self.registry = CollectorRegistry(auto_describe=True)
         self._operations: set[str] = set()
         self._lock = threading.Lock()
@@ -128,7 +132,21 @@ class Metrics:
         return generate_latest(self.registry)
 
     async def endpoint(self, request: Request) -> Response:
+        if self._token is not None and not _bearer_is(request, self._token):
+            # Operation names, error codes and volumes are no one else's business.
+            return Response(
+                "metrics need the bearer token of PRM_METRICS_TOKEN\n",
+                status_code=401,
+                headers={"www-authenticate": 'Bearer realm="metrics"'},
+            )
         return Response(self.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _bearer_is(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
 
 
 def outcome_of(status: int, has_data: bool, codes: list[str]) -> str:

@@ -11,13 +11,15 @@ bound socket as TCP is the fix proposed upstream.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import uvicorn
 import uvicorn.config
 
 from gateway.logs import configure_logging
-from gateway.settings import Settings
+from gateway.settings import Settings, check_serving_address
+from gateway.startup import preflight
 
 _bind_socket = uvicorn.config.Config.bind_socket
 
@@ -30,12 +32,15 @@ def _bind_tcp_socket(self: uvicorn.config.Config) -> socket.socket:
 
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve until stopped; raises what stops the start (``gateway.startup.cause_of``)."""
+    check_serving_address(settings, host)
     uvicorn.config.Config.bind_socket = _bind_tcp_socket  # type: ignore[method-assign]
     json_logs = settings.log_format == "json"
     if json_logs:
         # Uvicorn's own loggers propagate to the root handler (one JSON object a line);
         # the gateway logs one line per GraphQL request itself, with its request id.
         configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(preflight(settings))
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,17 @@ from policy._policy import DEFAULT_POLICY_FILE
 
 DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
 DEV_NEO4J_PASSWORD = "prm-local-dev"  # noqa: S105 - loopback dev server only
+#: Settings that hold a secret: each may instead name a file that holds it (Docker and
+#: Kubernetes secrets), ``NAME_FILE``; setting both is an error.
+SECRETS = (
+    "NEO4J_PASSWORD",  # or NEO4J_PASSWORD_FILE
+    "PRM_JWT_SECRET",  # or PRM_JWT_SECRET_FILE
+    "PRM_JWT_PUBLIC_KEY",  # or PRM_JWT_PUBLIC_KEY_FILE
+    "PRM_CURSOR_SECRET",  # or PRM_CURSOR_SECRET_FILE
+    "PRM_METRICS_TOKEN",  # or PRM_METRICS_TOKEN_FILE
+)
+#: The shortest production cursor secret: an HMAC-SHA256 key of at least 256 bits of text.
+MIN_CURSOR_SECRET = 32
 
 
 # Production's query limits: one place for their defaults.
@@ -43,6 +55,9 @@ class Settings:
     jwt_jwks_url: str | None = None
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    #: Fewest seconds between two fetches of the JWKS for an unknown ``kid``
+    #: (PRM_JWKS_MIN_REFRESH_SECONDS): a flood of made-up kids costs one fetch a period.
+    jwks_min_refresh_seconds: float = 60.0
     cursor_secret: str = field(default="", repr=False)
     policy_file: Path = DEFAULT_POLICY_FILE
     default_first: int = 20
@@ -71,6 +86,11 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: Serve Prometheus metrics at /metrics (PRM_METRICS).
     metrics: bool = True
+    #: A bearer token /metrics requires (PRM_METRICS_TOKEN); production serves no
+    #: metrics without one.
+    metrics_token: str | None = field(default=None, repr=False)
+    #: Serve ``_service { sdl }`` for a federation router (PRM_FEDERATION).
+    federation: bool = True
     #: How long an open deal registration protects its registrant (PRM_DEAL_PROTECTION_DAYS).
     deal_protection_days: int = DEFAULT_PROTECTION_DAYS
     #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
@@ -124,22 +144,50 @@ class Settings:
                 return False
             raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
+        def secret(name: str, default: str | None = None) -> str | None:
+            """``name``, or the contents of the file ``name_FILE`` names."""
+            value, path = get(name), get(f"{name}_FILE")
+            if path is None:
+                return default if value is None else value
+            if value is not None:
+                raise SettingsError(f"set {name} or {name}_FILE, not both")
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise SettingsError(f"{name}_FILE: cannot read {path}: {reason}") from exc
+            text = text.rstrip("\r\n")  # the newline an editor or `echo` leaves
+            if not text:
+                raise SettingsError(f"{name}_FILE: {path} is empty")
+            return text
+
         mode = get("PRM_ENV", "dev")
         if mode not in ("dev", "prod"):
             raise SettingsError(f"PRM_ENV must be dev or prod, got {mode!r}")
         prod = mode == "prod"
-        jwt_secret = get("PRM_JWT_SECRET", None if prod else DEV_JWT_SECRET)
-        public_key = get("PRM_JWT_PUBLIC_KEY")
-        key_file = get("PRM_JWT_PUBLIC_KEY_FILE")
-        if key_file and not public_key:
-            public_key = Path(key_file).read_text()
+        jwt_secret = secret("PRM_JWT_SECRET", None if prod else DEV_JWT_SECRET)
+        public_key = secret("PRM_JWT_PUBLIC_KEY")
         jwks_url = get("PRM_JWT_JWKS_URL")
         if prod and not (public_key or jwks_url):
             raise SettingsError("PRM_ENV=prod needs PRM_JWT_PUBLIC_KEY(_FILE) or PRM_JWT_JWKS_URL")
-        password = get("NEO4J_PASSWORD", None if prod else DEV_NEO4J_PASSWORD)
+        password = secret("NEO4J_PASSWORD", None if prod else DEV_NEO4J_PASSWORD)
         if password is None:
-            raise SettingsError("NEO4J_PASSWORD is required when PRM_ENV=prod")
-        cursor_secret = get("PRM_CURSOR_SECRET") or jwt_secret or public_key or jwks_url
+            raise SettingsError("NEO4J_PASSWORD(_FILE) is required when PRM_ENV=prod")
+        issuer, audience = get("PRM_JWT_ISSUER"), get("PRM_JWT_AUDIENCE")
+        if prod and not (issuer and audience):
+            # A token of the same IdP minted for another application must not pass here.
+            raise SettingsError("PRM_ENV=prod needs PRM_JWT_ISSUER and PRM_JWT_AUDIENCE")
+        # Never derived from a public key or a URL: anyone could forge cursors with those.
+        cursor_secret = secret("PRM_CURSOR_SECRET", None if prod else jwt_secret)
+        if prod and (cursor_secret is None or len(cursor_secret) < MIN_CURSOR_SECRET):
+            raise SettingsError(
+                f"PRM_ENV=prod needs PRM_CURSOR_SECRET(_FILE) of at least {MIN_CURSOR_SECRET}"
+                " characters (e.g. `openssl rand -hex 32`), the same on every worker"
+            )
+        metrics_token = secret("PRM_METRICS_TOKEN")
+        metrics = flag("PRM_METRICS", not prod or metrics_token is not None)
+        if prod and metrics and metrics_token is None:
+            raise SettingsError("PRM_ENV=prod serves /metrics only behind PRM_METRICS_TOKEN(_FILE)")
         log_format = get("PRM_LOG_FORMAT", "json" if prod else "text")
         if log_format not in ("json", "text"):
             raise SettingsError(f"PRM_LOG_FORMAT must be json or text, got {log_format!r}")
@@ -160,8 +208,9 @@ class Settings:
             jwt_secret=jwt_secret,
             jwt_public_key=public_key,
             jwt_jwks_url=jwks_url,
-            jwt_issuer=get("PRM_JWT_ISSUER"),
-            jwt_audience=get("PRM_JWT_AUDIENCE"),
+            jwt_issuer=issuer,
+            jwt_audience=audience,
+            jwks_min_refresh_seconds=number("PRM_JWKS_MIN_REFRESH_SECONDS", 60.0),
             cursor_secret=cursor_secret or "",
             policy_file=Path(get("PRM_POLICY_FILE", str(DEFAULT_POLICY_FILE)) or ""),
             default_first=integer("PRM_DEFAULT_FIRST", 20),
@@ -183,7 +232,9 @@ class Settings:
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
             log_format="json" if log_format == "json" else "text",
             cors_origins=tuple(o.strip().rstrip("/") for o in cors.split(",") if o.strip()),
-            metrics=flag("PRM_METRICS", True),
+            metrics=metrics,
+            metrics_token=metrics_token,
+            federation=flag("PRM_FEDERATION", not prod),
             deal_protection_days=integer("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
             apq=flag("PRM_APQ", True),
@@ -210,6 +261,33 @@ class Settings:
             raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
         if settings.ws_max_operations_per_user < 1:
             raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
+        if not settings.jwks_min_refresh_seconds >= 0:  # also NaN
+            raise SettingsError("PRM_JWKS_MIN_REFRESH_SECONDS must be 0 or more")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and ``localhost``."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # any other name may resolve to anything
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def check_serving_address(settings: Settings, host: str) -> None:
+    """Development settings (HS256 with a secret published in the repository, GraphiQL,
+    introspection) are served on loopback only: anyone who can reach the port could mint
+    a token for any user."""
+    if settings.env == "dev" and not is_loopback(host):
+        raise SettingsError(
+            f"PRM_ENV=dev is served on loopback only, not on {host!r}: its token secret is"
+            " public. Set PRM_ENV=prod, or PRM_HOST=127.0.0.1"
+        )

@@ -1,8 +1,9 @@
 """Reads of courses, completions and certification counts: one Cypher per batch.
 
 Courses are visible to their vendor and its ACTIVE partners; a user's
-completions are read by the user's own company only; other companies' users
-are counted (``completionCount``, ``certifiedUsers``), never listed.
+completions are read by the user's own company only. A completion is also a
+row of the course's vendor: the vendor counts them (``completionCount``,
+``certifiedUsers``), never lists them; a partner counts its own users only.
 """
 
 from __future__ import annotations
@@ -114,9 +115,12 @@ class CourseReader(AggregateReader):
         return [found.get(i) for i in ids]
 
     async def _load_counts(self, ids: Sequence[str]) -> list[CourseCounts]:
-        rows = await self._read(
-            COURSE_COUNTS_QUERY, {"ids": list(ids), "passingScore": DEFAULT_PASSING_SCORE}
-        )
+        params = {
+            "ids": list(ids),
+            "companyId": self.viewer.company_id,
+            "passingScore": DEFAULT_PASSING_SCORE,
+        }
+        rows = await self._read(COURSE_COUNTS_QUERY, params)
         found = {r["id"]: CourseCounts(r["completions"], r["certified"]) for r in rows}
         return [found.get(i, CourseCounts(0, 0)) for i in ids]
 

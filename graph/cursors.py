@@ -20,6 +20,7 @@ from typing import Any
 from graph.errors import BadUserInput
 
 _MAC_BYTES = 12
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,25 +43,47 @@ class CursorCodec:
         return base64.urlsafe_b64encode(self._mac(payload) + payload).decode().rstrip("=")
 
     def decode(self, ordering: str, cursor: str) -> Keyset:
+        """The keyset a cursor holds; anything but a cursor this codec made for ``ordering``
+        is BAD_USER_INPUT, whatever its bytes (and even signed, whatever its payload)."""
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         except (binascii.Error, ValueError) as exc:
-            raise BadUserInput("Invalid cursor", argument="after") from exc
+            raise _invalid() from exc
         mac, payload = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
         if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, self._mac(payload)):
-            raise BadUserInput("Invalid cursor", argument="after")
+            raise _invalid()
+        # Past the MAC the payload is ours, unless the secret leaked or a bug wrote it:
+        # still checked, so that nothing in it can turn into an internal error.
         try:
-            cursor_ordering, key, row_id = json.loads(payload)
-        except (ValueError, TypeError) as exc:
-            raise BadUserInput("Invalid cursor", argument="after") from exc
+            decoded = json.loads(payload)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            raise _invalid() from exc
+        if not (isinstance(decoded, list) and len(decoded) == 3):
+            raise _invalid()
+        cursor_ordering, key, row_id = decoded
         if cursor_ordering != ordering:
             raise BadUserInput(
                 "Cursor belongs to another list or ordering; restart paging without 'after'",
                 argument="after",
             )
-        if not isinstance(row_id, str):
-            raise BadUserInput("Invalid cursor", argument="after")
+        if not _is_text(row_id):
+            raise _invalid()
         return Keyset(_load(key), row_id)
+
+
+def _invalid() -> BadUserInput:
+    return BadUserInput("Invalid cursor", argument="after")
+
+
+def _is_text(value: Any) -> bool:
+    """A str the driver can send: UTF-8 encodable (JSON may hold lone surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _dump(value: Any) -> Any:
@@ -76,6 +99,20 @@ def _dump(value: Any) -> Any:
 
 
 def _load(value: Any) -> Any:
-    if isinstance(value, dict):
-        return datetime.fromisoformat(str(value["dt"]))
-    return value
+    """A sort key as ``_dump`` wrote it: a scalar Neo4j can compare, or a datetime."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:  # Bolt has no bigger integer
+            raise _invalid()
+        return value
+    if isinstance(value, float):
+        return value  # NaN and infinities compare (as nothing) without an error
+    if _is_text(value):
+        return value
+    if isinstance(value, dict) and value.keys() == {"dt"} and _is_text(value["dt"]):
+        try:
+            return datetime.fromisoformat(value["dt"])
+        except ValueError as exc:
+            raise _invalid() from exc
+    raise _invalid()

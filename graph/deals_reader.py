@@ -13,7 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.queries.opportunities import OPPORTUNITIES_BY_IDS_QUERY, opportunities_page_query
+from graph.queries.opportunities import (
+    DEAL_REGISTRATION_SHARING_QUERY,
+    OPPORTUNITIES_BY_IDS_QUERY,
+    opportunities_page_query,
+)
 from graph.reader import AggregateReader, PageArgs
 from graph.records import Page, Props
 
@@ -59,6 +63,14 @@ class DealReader(AggregateReader):
     async def opportunity(self, opportunity_id: str) -> OpportunityRow | None:
         result: OpportunityRow | None = await self._by_id.load(opportunity_id)
         return result
+
+    async def registration_sharing(self, company_id: str) -> bool | None:
+        """Whether the company's REPs share customers when registering deals; a company
+        setting its own users read (None for anyone else)."""
+        if company_id != self.viewer.company_id:
+            return None
+        rows = await self._read(DEAL_REGISTRATION_SHARING_QUERY, {"companyId": company_id})
+        return bool(rows[0]["repsMayShare"]) if rows else False
 
     async def _load(self, ids: Sequence[str]) -> list[OpportunityRow | None]:
         params = self.viewer_params()

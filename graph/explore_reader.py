@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import BadUserInput
@@ -19,6 +19,7 @@ from graph.queries.portfolio import (
     OVERLAP_QUERY,
     PORTFOLIO_AT_RISK_QUERY,
     PORTFOLIO_DUPLICATED_COVERAGE_QUERY,
+    PORTFOLIO_GIVEN_LINKS_QUERY,
     PORTFOLIO_PARTNERSHIPS_QUERY,
     PORTFOLIO_SHARED_CUSTOMERS_QUERY,
     PORTFOLIO_WON_REVENUE_QUERY,
@@ -26,7 +27,16 @@ from graph.queries.portfolio import (
 from graph.reader import AggregateReader, PageArgs
 from graph.records import CompanyRow, CustomerRow, Page, PartnershipRow
 from graph.values import native
-from policy import ACCOUNT_SPACE, FieldGroup, network_hubs, overlap_lists_accounts
+from graph.viewer import link_facts
+from policy import (
+    ACCOUNT_SPACE,
+    FieldGroup,
+    effective_grants,
+    network_hubs,
+    overlap_lists_accounts,
+    sees_financials,
+    shown_buckets,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,13 @@ class AtRiskRow:
     last_activity: datetime | None
     declining: bool
     inactive: bool
+
+
+def _suppressed(rows: Sequence[Mapping[str, Any]], total: int, min_bucket: int) -> list[Bucket]:
+    """The buckets a breakdown shows (policy.shown_buckets), in the statement's order."""
+    counts = {r["key"]: int(r["count"]) for r in rows}
+    shown = shown_buckets(counts, total, min_bucket)
+    return [Bucket(k, n) for k, n in counts.items() if k in shown]
 
 
 def _shares(rows: Sequence[Mapping[str, Any]]) -> tuple[Share, ...]:
@@ -208,7 +225,6 @@ class ExploreReader(AggregateReader):
         params = {
             "companyId": company,
             "partnerId": partner,
-            "minBucket": min_bucket,
             "listAccounts": listed,
             "space": ACCOUNT_SPACE,
         }
@@ -216,12 +232,13 @@ class ExploreReader(AggregateReader):
         accounts: list[OverlapAccountRow] | None = None
         if listed:
             accounts = await self._overlap_accounts(record["accounts"])
+        total = int(record["total"])
         return OverlapRow(
             partnership=partnership,
             partner=partner,
-            total=int(record["total"]),
-            by_industry=[Bucket(b["key"], int(b["count"])) for b in record["byIndustry"]],
-            by_region=[Bucket(b["key"], int(b["count"])) for b in record["byRegion"]],
+            total=total,
+            by_industry=_suppressed(record["byIndustry"], total, min_bucket),
+            by_region=_suppressed(record["byRegion"], total, min_bucket),
             accounts=accounts,
             min_bucket=min_bucket,
         )
@@ -263,36 +280,52 @@ class ExploreReader(AggregateReader):
         ]
 
     async def shared_customers(self, top: int) -> Concentration:
-        rows = await self._read(
-            PORTFOLIO_SHARED_CUSTOMERS_QUERY, {"companyId": self.viewer.company_id, "top": top}
-        )
+        """Customers that flow across each ACTIVE partnership, either way: the partner's
+        the viewer's company reads (its grants), and its own that the partner reads (the
+        grants its links give, by the same rule). A link that shares nothing counts
+        nothing, so no figure tells how many customers a LOW partner has."""
+        v = self.viewer
+        grants = [
+            {"partner": g.owner, "owner": g.owner, "link": g.link, "all": g.all_customers}
+            for g in v.grants
+        ]
+        given = await self._read(PORTFOLIO_GIVEN_LINKS_QUERY, {"companyId": v.company_id})
+        now = datetime.now(UTC)
+        for link in given:
+            recipient = str(link["recipient"])
+            facts = link_facts(link, recipient)
+            for g in effective_grants(recipient, [facts], self.parent.policy, now):
+                grants.append(
+                    {"partner": recipient, "owner": g.owner, "link": g.link, "all": g.all_customers}
+                )
+        rows = await self._read(PORTFOLIO_SHARED_CUSTOMERS_QUERY, {"grants": grants, "top": top})
         r = rows[0]
         return Concentration(
             None, float(r["total"] or 0.0), _shares(r["top"]), float(r["herfindahl"] or 0.0)
         )
 
     async def duplicated_coverage(self) -> tuple[int, list[Bucket]]:
-        params = {
-            "companyId": self.viewer.company_id,
-            "minBucket": self.parent.min_bucket,
-            "space": ACCOUNT_SPACE,
-        }
+        params = {"companyId": self.viewer.company_id, "space": ACCOUNT_SPACE}
         rows = await self._read(PORTFOLIO_DUPLICATED_COVERAGE_QUERY, params)
         if not rows:
             return 0, []
         r = rows[0]
-        buckets = sorted(
-            (Bucket(str(b["partners"]), int(b["count"])) for b in r["byPartners"]),
-            key=lambda b: int(b.key or 0),
-        )
-        return int(r["accounts"]), buckets
+        total = int(r["accounts"])
+        by_partners = [{"key": str(b["partners"]), "count": b["count"]} for b in r["byPartners"]]
+        buckets = _suppressed(by_partners, total, self.parent.min_bucket)
+        return total, sorted(buckets, key=lambda b: int(b.key or 0))
 
     async def at_risk(self, days: int) -> list[AtRiskRow]:
         if not 0 < days <= 3650:
             raise BadUserInput("'days' must be between 1 and 3650", argument="days")
-        rows = await self._read(
-            PORTFOLIO_AT_RISK_QUERY, {"companyId": self.viewer.company_id, "days": days}
-        )
+        v = self.viewer
+        params = {
+            "companyId": v.company_id,
+            "days": days,
+            # MDF requests are FINANCIAL: an ANALYST's figures must not date one.
+            "mdf": sees_financials(v.role, party=True, managed=False),
+        }
+        rows = await self._read(PORTFOLIO_AT_RISK_QUERY, params)
         return [
             AtRiskRow(
                 partnership=r["id"],

@@ -66,29 +66,29 @@ async def load_viewer(
     return viewer_from_row(rows[0], policy, datetime.now(UTC))
 
 
+def link_facts(link: Mapping[str, Any], recipient: str) -> LinkFacts:
+    """A link as VIEWER_QUERY (or PORTFOLIO_GIVEN_LINKS_QUERY) reads it: only links that
+    are live under an ACTIVE partnership of exactly the owner and ``recipient``, so the
+    facts say so; ``policy.effective_grants`` decides what it lets ``recipient`` read."""
+    return LinkFacts(
+        id=str(link["id"]),
+        owner=str(link["owner"]),
+        scope=tuple(link.get("scope") or ()),
+        all_customers=bool(link.get("allCustomers")),
+        expires_at=as_datetime(link.get("expiresAt")),
+        revoked_at=None,
+        partnership_status="ACTIVE",
+        partnership_tier=link.get("tier"),
+        partnership_parties=frozenset({str(link["owner"]), recipient}),
+        owner_overrides=(
+            {str(link["tier"]): tuple(link["overrides"][0] or ())} if link.get("overrides") else {}
+        ),
+    )
+
+
 def viewer_from_row(row: Mapping[str, Any], policy: Policy, now: datetime) -> Viewer:
     company_id = str(row["companyId"])
-    # The query returned only links that are live under an ACTIVE partnership of
-    # exactly these two companies (see VIEWER_QUERY); the facts say so.
-    links = [
-        LinkFacts(
-            id=str(link["id"]),
-            owner=str(link["owner"]),
-            scope=tuple(link.get("scope") or ()),
-            all_customers=bool(link.get("allCustomers")),
-            expires_at=as_datetime(link.get("expiresAt")),
-            revoked_at=None,
-            partnership_status="ACTIVE",
-            partnership_tier=link.get("tier"),
-            partnership_parties=frozenset({str(link["owner"]), company_id}),
-            owner_overrides=(
-                {str(link["tier"]): tuple(link["overrides"][0] or ())}
-                if link.get("overrides")
-                else {}
-            ),
-        )
-        for link in row["links"]
-    ]
+    links = [link_facts(link, company_id) for link in row["links"]]
     user = row["user"]
     return Viewer(
         user_id=str(user["id"]),

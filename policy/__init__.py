@@ -27,7 +27,11 @@ from policy._deals import (
     may_close_deal,
     may_decide_deal,
     may_register_deal,
+    may_set_registration_sharing,
+    protects_account,
     sees_deal,
+    sees_deal_conflict,
+    shares_on_registration,
 )
 from policy._explore import (
     DEFAULT_MAX_NETWORK_DEPTH,
@@ -35,6 +39,7 @@ from policy._explore import (
     network_hubs,
     overlap_lists_accounts,
     sees_portfolio,
+    shown_buckets,
 )
 from policy._mdf import (
     MDF_DECISIONS,
@@ -152,6 +157,7 @@ __all__ = [
     "may_register_deal",
     "may_request_mdf",
     "may_set_discounts",
+    "may_set_registration_sharing",
     "may_share",
     "may_transition",
     "mdf_remaining",
@@ -162,12 +168,16 @@ __all__ = [
     "overspends",
     "partnership_access",
     "product_terms",
+    "protects_account",
     "score",
     "sees_company_contacts",
     "sees_deal",
+    "sees_deal_conflict",
     "sees_financials",
     "sees_mdf_request",
     "sees_portfolio",
     "sees_scorecard",
     "sees_vendor_offerings",
+    "shares_on_registration",
+    "shown_buckets",
 ]

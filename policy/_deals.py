@@ -6,6 +6,15 @@ company and to the vendor of the partnership, never to any other company.
 Inside a company a REP sees the deals they registered, a MANAGER the deals
 under partnerships they manage, an EXECUTIVE and an ANALYST all of the
 company's.
+
+Protection (issue #11): at most one registration protects an account with a
+vendor at a time. A registration made while another open one (SUBMITTED or
+APPROVED, not expired) with the same vendor holds the account is stored
+SUBMITTED with ``conflict`` set: held for the vendor's review, protecting
+nothing until the vendor approves it, which is refused while another
+registration protects the account. The flag is the vendor's to read; to its
+registrant a held registration reads exactly as any other submission, so a
+registration never tells one partner about another partner's.
 """
 
 from __future__ import annotations
@@ -34,7 +43,8 @@ DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
     "EXPIRED": frozenset(),
 }
 
-#: The reason stored on a registration refused because another one holds the account.
+#: The reason stored on a registration refused because another one held the account,
+#: before registrations were held for the vendor's review instead (older data only).
 CONFLICT_REASON = "CONFLICT"
 
 
@@ -58,6 +68,37 @@ def account_key(customer_id: str, domain: str | None) -> str:
     """What makes two customer records one account: the normalized domain, else the record."""
     normalized = (domain or "").strip(ACCOUNT_SPACE).lower()
     return f"domain:{normalized}" if normalized else f"customer:{customer_id}"
+
+
+def protects_account(status: str, conflict: bool) -> bool:
+    """Whether a registration (``status`` as read, lazy expiry applied) protects its
+    account: open, and either registered unconflicted or approved by the vendor."""
+    return status in OPEN_DEAL_STATUSES and (not conflict or status == "APPROVED")
+
+
+def sees_deal_conflict(viewer_company: str, vendor: str) -> bool:
+    """The conflict flag is the vendor's: its registrant reads a held registration
+    exactly as an unconflicted one (so the flag is never the registrant's to read)."""
+    return viewer_company == vendor
+
+
+def shares_on_registration(
+    actor: Actor, partnership_id: str, partner: str, reps_may_share: bool
+) -> bool:
+    """Whether registering a deal shares its customer with the vendor (a DataLink).
+
+    Only an EXECUTIVE or the managing MANAGER grants a DataLink (``may_share``);
+    a REP's registration shares only when its company's EXECUTIVE lets REPs share
+    when registering (``setDealRegistrationSharing``; off unless set).
+    """
+    if actor.runs(partnership_id, partner):
+        return True
+    return actor.company == partner and actor.role == Role.REP and reps_may_share
+
+
+def may_set_registration_sharing(actor: Actor) -> bool:
+    """Whether the company's REPs share customers when registering: its EXECUTIVE."""
+    return actor.role == Role.EXECUTIVE
 
 
 def may_register_deal(actor: Actor, partnership_id: str, partner: str) -> bool:

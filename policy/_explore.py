@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from policy._model import Role, Tier
 
@@ -29,3 +29,21 @@ def sees_portfolio(role: str) -> bool:
     """Portfolio analytics cover every partnership and deal of the company: the roles
     that oversee the whole company (EXECUTIVE, ANALYST; see oversight_scope)."""
     return role in (Role.EXECUTIVE, Role.ANALYST)
+
+
+def shown_buckets(
+    counts: Mapping[str | None, int], total: int, min_bucket: int
+) -> dict[str | None, int]:
+    """Small-bucket suppression that subtraction cannot undo.
+
+    A bucket of fewer than ``min_bucket`` accounts is left out; and while the
+    accounts left out (``total`` minus the shown counts, which a client can
+    subtract) are more than none but fewer than ``min_bucket``, the smallest
+    shown bucket (then the lowest key, null first) is left out too. Otherwise a
+    breakdown with one small bucket left out would still tell its count.
+    """
+    shown = {k: n for k, n in counts.items() if n >= min_bucket}
+    smallest_first = sorted(shown, key=lambda k: (shown[k], k is not None, k or ""))
+    while shown and 0 < total - sum(shown.values()) < min_bucket:
+        del shown[smallest_first.pop(0)]
+    return shown

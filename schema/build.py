@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
 from strawberry.extensions import (
@@ -14,6 +16,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.caps import enforce_caps
+from schema.disclosure import federation_sdl_off
 from schema.errors import ErrorCodes
 from schema.federation import FEDERATION_VERSION
 from schema.mutations.courses import CourseMutations
@@ -78,14 +82,21 @@ class GatewaySchema(strawberry.federation.Schema):
         return
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema; production turns introspection and "Did you mean" suggestions off."""
-    extensions: list[type[SchemaExtension]] = [ErrorCodes, ParserCache, ValidationCache]
+def build_schema(*, introspection: bool = True, federation: bool = True) -> strawberry.Schema:
+    """The schema; production turns introspection, "Did you mean" suggestions and the
+    federation SDL off (schema/disclosure.py)."""
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        ParserCache,
+        ValidationCache,
+    ]
+    if not federation:
+        extensions.append(federation_sdl_off)
     if not introspection:
         extensions.append(DisableIntrospection)
     # `_service { sdl }` is an ordinary field, so DisableIntrospection leaves it on:
     # a federation gateway composes from it (docs/federation.md).
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
         subscription=merge_types("Subscription", SUBSCRIPTION_PARTS),
@@ -94,6 +105,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         config=StrawberryConfig(disable_field_suggestions=not introspection),
         federation_version=FEDERATION_VERSION,
     )
+    # Every list stays within the cap the query cost priced it at (schema/caps.py).
+    enforce_caps(schema._schema)
+    return schema
 
 
 def customer_graphql_fields(schema: strawberry.Schema) -> set[str]:

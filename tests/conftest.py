@@ -51,6 +51,8 @@ def make_settings(**overrides: str) -> Settings:
         "NEO4J_URI": TEST_URI,
         "NEO4J_PASSWORD": os.environ.get("NEO4J_TEST_PASSWORD", DEV_NEO4J_PASSWORD),
         "PRM_JWT_SECRET": "test-secret-0123456789abcdef0123456789",
+        # Production requires one (tests/unit/test_settings_fail_closed.py).
+        "PRM_CURSOR_SECRET": "test-cursor-secret-0123456789abcdef01234",
         "PRM_EXPOSE_STATS": "true",
         # The suites' nested and heavily aliased operations go beyond production's
         # query limits; tests/db/test_admission.py checks those limits themselves.

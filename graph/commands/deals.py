@@ -1,19 +1,30 @@
 """Deal registration: a partner registers an opportunity with its vendor, the vendor
 approves or rejects it, the partner marks it WON or LOST, and the sweep expires it.
 
-Conflict rule: while an open (SUBMITTED or APPROVED, not expired) registration
-with the same vendor holds the same account (``policy.account_key``: the
-customer's normalized domain), a new registration is stored as REJECTED with
-reason CONFLICT. A lock per (vendor, account) serializes the registrations
-that can conflict, so of two racing registrations exactly one is open, while a
+Protection rule (policy/_deals.py): at most one registration protects an account
+(``policy.account_key``: the customer's normalized domain) with a vendor at a
+time. A registration made while another open one (SUBMITTED or APPROVED, not
+expired) with the same vendor holds the account is stored SUBMITTED with
+``conflict`` set: held for the vendor's review. To its registrant it reads
+exactly as an unconflicted submission (same status, protection period, link,
+audit record, statements), so registering tells a partner nothing about other
+partners' registrations; the vendor reads the flag. Approving it while another
+registration protects the account is refused with CONFLICT (to the vendor, who
+may know). A lock per (vendor, account) serializes registrations and approvals
+for one account, so of two racing registrations exactly one protects, while a
 hub vendor's registrations for other accounts never queue behind each other.
 
-A registration stored as SUBMITTED for a customer the registering company owns
-creates a DataLink from the partner to the vendor, under the partnership,
-scope IDENTITY and PROFILE, covering that customer, until the deal's
-protection ends. It is an ordinary DataLink: the owner's tier policy still
-intersects its scope (at LOW tier it grants nothing), the owner may revoke it,
-and rejecting or losing the deal revokes it.
+Sharing: a registration for a customer the registering company owns shares it
+with the vendor (a DataLink under the partnership, scope IDENTITY and PROFILE,
+covering that customer, until the deal's protection ends) when its registrant
+may grant a link: the partner's EXECUTIVE or the managing MANAGER, or a REP if
+the partner's EXECUTIVE let REPs share when registering
+(``setDealRegistrationSharing``, off by default). The link is audited as the
+registrant's grant. Otherwise the deal carries no link until the partner's
+EXECUTIVE or managing MANAGER grants one (``grantDealDataLink``). It is an
+ordinary DataLink: the owner's tier policy still intersects its scope (at LOW
+tier it grants nothing), the owner may revoke it, and rejecting or losing the
+deal revokes it.
 """
 
 from __future__ import annotations
@@ -28,11 +39,13 @@ from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import Database, QueryStats, WriteTx
-from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
+from graph.errors import ActionForbidden, BadUserInput, Conflict, InvalidTransition, NotFound
 from graph.queries.customers import CandidateScope, customers_query
 from graph.queries.opportunities import (
+    ACCOUNT_LOCK_QUERY,
     DEAL_FOR_UPDATE_QUERY,
     DEAL_LINK_GRANTED_QUERY,
+    DEAL_REGISTRATION_SHARING_SET_QUERY,
     DEAL_STATUS_CHANGED_QUERY,
     EXPIRED_DEALS_SWEPT_QUERY,
     OPEN_DEALS_FOR_ACCOUNT_QUERY,
@@ -44,15 +57,19 @@ from graph.viewer import Viewer, sorted_groups
 from policy import (
     ACCOUNT_SPACE,
     ALL_CUSTOMER_GROUPS,
-    CONFLICT_REASON,
     DEAL_TRANSITIONS,
     DEFAULT_PROTECTION_DAYS,
+    OPEN_DEAL_STATUSES,
     Policy,
     account_key,
     may_close_deal,
     may_decide_deal,
     may_register_deal,
+    may_set_registration_sharing,
+    may_share,
+    protects_account,
     sees_deal,
+    shares_on_registration,
 )
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -61,6 +78,8 @@ MAX_REASON = 500
 MAX_AMOUNT = 1e12
 #: Who the sweep acts as in the audit trail.
 SWEEP_ACTOR = "system:deal-sweep"
+#: The audit detail of a link a REP granted on its company's leave to share when registering.
+SHARING_LEAVE = "dealRegistrationSharing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +141,7 @@ class DealCommands(CommandSet):
         self.protection_days = protection_days
 
     async def register(self, data: DealInput) -> Outcome:
-        """SUBMITTED, or REJECTED with reason CONFLICT when the account is held."""
+        """SUBMITTED; held for the vendor's review (``conflict``) when the account is held."""
         data.validate(datetime.now(UTC))
         viewer = self.viewer
 
@@ -163,18 +182,9 @@ class DealCommands(CommandSet):
                     current=locked[0]["status"],
                     requested="SUBMITTED",
                 )
-            normalized = (domain or "").strip(ACCOUNT_SPACE).lower() or None
-            candidates = await tx.run(
-                OPEN_DEALS_FOR_ACCOUNT_QUERY,
-                {
-                    "vendor": facts["vendor"],
-                    "customerId": data.customer_id,
-                    "normalized": normalized,
-                    "space": ACCOUNT_SPACE,
-                },
-            )
-            held = any(account_key(d["customer"], d["domain"]) == account for d in candidates)
-            status = "REJECTED" if held else "SUBMITTED"
+            # Any open registration for the account, protecting or itself held, makes
+            # this one wait for the vendor: the vendor chooses among them.
+            held = bool(await self._open_for_account(tx, facts["vendor"], data.customer_id, domain))
             deal_id = f"op-{uuid.uuid4().hex[:16]}"
             await tx.run(
                 REGISTERED_DEAL_QUERY,
@@ -189,22 +199,25 @@ class DealCommands(CommandSet):
                     "currency": data.currency or facts["currency"],
                     "productId": data.product_id,
                     "expectedCloseAt": data.expected_close_at,
-                    "status": status,
-                    "rejectionReason": CONFLICT_REASON if held else None,
+                    "conflict": held,
                     "days": self.protection_days,
                 },
             )
+            # The registrant's audit record: the same whether the account was held
+            # (the registrant's company reads its own audit trail).
             detail: dict[str, Any] = {
                 "partnership": data.partnership_id,
                 "customer": data.customer_id,
                 "vendor": facts["vendor"],
-                "status": status,
+                "status": "SUBMITTED",
             }
-            if held:
-                detail["reason"] = CONFLICT_REASON
-                return Done(deal_id, detail, action="rejected")
-            if owner == viewer.company_id:
-                detail["dataLink"] = await self._grant_link(tx, deal_id, data)
+            shares = shares_on_registration(
+                self.actor, data.partnership_id, facts["partner"], facts["repsMayShare"]
+            )
+            if owner == viewer.company_id and shares:
+                # A REP shares only by its company's leave: the audit says so.
+                under = None if self.actor.runs(data.partnership_id, owner) else SHARING_LEAVE
+                detail["dataLink"] = await self._grant_link(tx, deal_id, under=under)
             return Done(deal_id, detail)
 
         return await self.execute(
@@ -213,6 +226,24 @@ class DealCommands(CommandSet):
             idempotency_key=data.idempotency_key,
             fingerprint=data.fingerprint(),
         )
+
+    async def _open_for_account(
+        self, tx: WriteTx, vendor: str, customer_id: str, domain: str | None
+    ) -> list[dict[str, Any]]:
+        """Open registrations with ``vendor`` for the account of this customer record
+        (the caller holds the account's lock)."""
+        account = account_key(customer_id, domain)
+        normalized = (domain or "").strip(ACCOUNT_SPACE).lower() or None
+        candidates = await tx.run(
+            OPEN_DEALS_FOR_ACCOUNT_QUERY,
+            {
+                "vendor": vendor,
+                "customerId": customer_id,
+                "normalized": normalized,
+                "space": ACCOUNT_SPACE,
+            },
+        )
+        return [d for d in candidates if account_key(d["customer"], d["domain"]) == account]
 
     async def _visible_customer(
         self, tx: WriteTx, customer_id: str
@@ -237,8 +268,19 @@ class DealCommands(CommandSet):
                 return str(row["owner"]), row["props"].get("domain")
         return None
 
-    async def _grant_link(self, tx: WriteTx, deal_id: str, data: DealInput) -> str:
+    async def _grant_link(
+        self, tx: WriteTx, deal_id: str, *, under: str | None, audit: bool = True
+    ) -> str:
+        """The deal's DataLink, granted by the viewer; ``audit`` writes its grant's
+        AuditEvent here (else the caller's command records it)."""
         link_id = f"dl-{uuid.uuid4().hex[:16]}"
+        detail: dict[str, Any] = {
+            "opportunity": deal_id,
+            "scope": ["IDENTITY", "PROFILE"],
+            "automatic": True,
+        }
+        if under is not None:
+            detail["under"] = under
         await tx.run(
             DEAL_LINK_GRANTED_QUERY,
             {
@@ -248,12 +290,9 @@ class DealCommands(CommandSet):
                 # Neutral: every user of both companies reads links, while the
                 # deal itself is narrowed by role (the deal points to the link).
                 "purpose": "Deal registration",
-                "auditId": f"au-{uuid.uuid4().hex}",
+                "auditId": f"au-{uuid.uuid4().hex}" if audit else None,
                 "actorId": self.viewer.user_id,
-                "detail": json.dumps(
-                    {"opportunity": deal_id, "scope": ["IDENTITY", "PROFILE"], "automatic": True},
-                    sort_keys=True,
-                ),
+                "detail": json.dumps(detail, sort_keys=True),
             },
         )
         return link_id
@@ -299,6 +338,8 @@ class DealCommands(CommandSet):
                 raise InvalidTransition(
                     f"A deal cannot go from {current} to {to}", current=current, requested=to
                 )
+            if to == "APPROVED" and row["conflict"]:
+                await self._refuse_while_protected(tx, deal_id, row)
             revoke = to in ("REJECTED", "LOST")
             await tx.run(
                 DEAL_STATUS_CHANGED_QUERY,
@@ -318,6 +359,68 @@ class DealCommands(CommandSet):
             return Done(deal_id, detail)
 
         return await self.execute(action, work)
+
+    async def _refuse_while_protected(self, tx: WriteTx, deal_id: str, row: dict[str, Any]) -> None:
+        """A held registration is approved only while no other one protects its account
+        (under the account's lock, so two approvals cannot both pass)."""
+        customer = str(row["customer"])
+        account = account_key(customer, row["domain"])
+        await tx.run(ACCOUNT_LOCK_QUERY, {"lockId": f"{row['vendor']}|{account}"})
+        others = await self._open_for_account(tx, row["vendor"], customer, row["domain"])
+        if any(d["id"] != deal_id and protects_account(d["status"], d["conflict"]) for d in others):
+            raise Conflict(
+                "Another registration protects this account; approve this one after it "
+                "ends, or reject it"
+            )
+
+    async def grant_link(self, deal_id: str) -> Outcome:
+        """Share an open deal's customer with the vendor, for a deal registered without
+        a link: the registering company's EXECUTIVE or the managing MANAGER."""
+
+        async def work(tx: WriteTx) -> Done:
+            row = await self._for_update(tx, deal_id)
+            if not may_share(self.actor, row["partnership"], row["registrant"]):
+                raise ActionForbidden(
+                    "Only the registering company's EXECUTIVE or the MANAGER of this "
+                    "partnership may share the deal's customer"
+                )
+            current = row["status"]
+            if current not in OPEN_DEAL_STATUSES:
+                raise InvalidTransition(
+                    f"A {current} deal shares nothing", current=current, requested="SHARED"
+                )
+            if row["linked"]:
+                raise InvalidTransition(
+                    "The deal already carries a data link", current=current, requested="SHARED"
+                )
+            if row["customerOwner"] != self.viewer.company_id:
+                raise BadUserInput(
+                    "The deal's customer is not your company's: only its owner shares it",
+                    argument="id",
+                )
+            link_id = await self._grant_link(tx, deal_id, under=None, audit=False)
+            return Done(
+                link_id,
+                {"opportunity": deal_id, "scope": ["IDENTITY", "PROFILE"], "automatic": False},
+            )
+
+        return await self.execute("dataLink.grant", work)
+
+    async def set_registration_sharing(self, reps_may_share: bool) -> Outcome:
+        """Whether the viewer's company's REPs share a customer with the vendor when
+        they register a deal for it (its EXECUTIVE decides; off unless set)."""
+        if not may_set_registration_sharing(self.actor):
+            raise ActionForbidden("Only an EXECUTIVE decides whether REPs share when registering")
+        company = self.viewer.company_id
+
+        async def work(tx: WriteTx) -> Done:
+            rows = await tx.run(
+                DEAL_REGISTRATION_SHARING_SET_QUERY,
+                {"companyId": company, "repsMayShare": reps_may_share},
+            )
+            return Done(company, {"from": rows[0]["before"], "to": reps_may_share})
+
+        return await self.execute("company.deal_registration_sharing", work)
 
     async def approve(self, deal_id: str) -> Outcome:
         return await self._move(deal_id, "APPROVED", "deal.approve")

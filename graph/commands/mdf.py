@@ -28,7 +28,7 @@ from graph.queries.mdf import (
     MDF_PARTNERSHIP_QUERY,
     MDF_REQUEST_CREATED_QUERY,
     MDF_REQUEST_DECIDED_QUERY,
-    MDF_REQUEST_PARTNERSHIP_QUERY,
+    MDF_REQUEST_PARTIES_QUERY,
 )
 from policy import (
     may_decide_mdf,
@@ -63,11 +63,9 @@ class MdfRequestInput:
 
 
 class MdfCommands(CommandSet):
-    async def _lock_partnership(
-        self, tx: WriteTx, partnership_id: str, *, argument: str, lock: bool = True
-    ) -> dict[str, Any]:
-        query = MDF_PARTNERSHIP_FOR_UPDATE_QUERY if lock else MDF_PARTNERSHIP_QUERY
-        rows = await tx.run(query, {"id": partnership_id})
+    async def _partnership(self, tx: WriteTx, partnership_id: str) -> dict[str, Any]:
+        rows = await tx.run(MDF_PARTNERSHIP_QUERY, {"id": partnership_id})
+        argument = "input.partnershipId"
         if not rows:
             raise NotFound("Partnership", argument=argument)
         row = rows[0]
@@ -83,9 +81,7 @@ class MdfCommands(CommandSet):
         data.validate()
 
         async def work(tx: WriteTx) -> Done:
-            parties = await self._lock_partnership(
-                tx, data.partnership_id, argument="input.partnershipId", lock=False
-            )
+            parties = await self._partnership(tx, data.partnership_id)
             if not may_request_mdf(self.actor, parties["partner"]):
                 raise ActionForbidden("Only the partner of a partnership may request its MDF")
             balance = (await tx.run(MDF_BALANCE_FOR_UPDATE_QUERY, {"id": data.partnership_id}))[0]
@@ -145,21 +141,20 @@ class MdfCommands(CommandSet):
         to = "APPROVED" if approve else "REJECTED"
 
         async def work(tx: WriteTx) -> Done:
-            found = await tx.run(MDF_REQUEST_PARTNERSHIP_QUERY, {"id": request_id})
+            # One answer for a missing request and for one the viewer may not see,
+            # whoever sees its partnership: never a word about the partnership.
+            found = await tx.run(MDF_REQUEST_PARTIES_QUERY, {"id": request_id})
             if not found:
                 raise NotFound("MdfRequest", argument="id")
-            partnership_id = str(found[0]["partnership"])
-            try:
-                parties = await self._lock_partnership(tx, partnership_id, argument="id")
-            except ActionForbidden:
-                # A request is invisible outside the parties, whoever sees the partnership.
-                raise NotFound("MdfRequest", argument="id") from None
-            facts = (await tx.run(MDF_DECISION_FACTS_QUERY, {"id": request_id}))[0]
-            vendor, partner = parties["vendor"], parties["partner"]
+            row = found[0]
+            partnership_id = str(row["partnership"])
+            vendor = row["vendor"]
             if not sees_mdf_request(
-                self.actor, partnership_id, vendor, partner, facts["requester"]
+                self.actor, partnership_id, vendor, row["partner"], row["requester"]
             ):
                 raise NotFound("MdfRequest", argument="id")
+            await tx.run(MDF_PARTNERSHIP_FOR_UPDATE_QUERY, {"id": partnership_id})
+            facts = (await tx.run(MDF_DECISION_FACTS_QUERY, {"id": request_id}))[0]
             if not may_decide_mdf(self.actor, partnership_id, vendor):
                 raise ActionForbidden(
                     "Only the vendor's EXECUTIVE or managing MANAGER may decide MDF requests"

@@ -55,11 +55,15 @@ class ImportConfig:
     batch_size: int = 500
     digest: str = ""
 
-    def entity_id(self, entity: str, owner: str, external_id: str) -> str:
-        """The graph id of a CRM record: stable across runs, so MERGE never duplicates."""
+    def entity_id(self, entity: str, company: str, external_id: str) -> str:
+        """The graph id of a CRM record: stable across runs, so MERGE never duplicates.
+
+        Every kind is scoped by the importing company: two tenants exporting from the
+        same CRM get the same record ids, and one's ids must never lead to the other's
+        nodes (partner organisations included).
+        """
         spec = ENTITIES[entity]
-        scope = owner if spec.owned else ""
-        key = f"{self.source}\x1f{scope}\x1f{entity}\x1f{external_id}".encode()
+        key = f"{self.source}\x1f{company}\x1f{entity}\x1f{external_id}".encode()
         return f"{spec.prefix}-{hashlib.sha256(key).hexdigest()[:16]}"
 
 
@@ -104,6 +108,8 @@ def _mapping(name: str, raw: Mapping[str, Any], base: Path) -> EntityMapping:
         raise ConfigError(f"{where}: needs 'file' and 'id' (the record id column)")
     columns: dict[str, tuple[str, ...]] = {}
     for prop, cols in dict(raw.get("columns") or {}).items():
+        if prop in spec.refused:
+            raise ConfigError(f"{where}.columns: {prop!r} cannot be imported: {spec.refused[prop]}")
         if prop not in spec.fields:
             raise ConfigError(f"{where}.columns: {prop!r} is not one of {sorted(spec.fields)}")
         names = (cols,) if isinstance(cols, str) else tuple(cols)
@@ -126,4 +132,18 @@ def _mapping(name: str, raw: Mapping[str, Any], base: Path) -> EntityMapping:
         if prop not in columns or not isinstance(table, dict):
             raise ConfigError(f"{where}.values: {prop!r} is not a mapped column")
         values[prop] = {str(k): str(v) for k, v in table.items()}
-    return EntityMapping(name, base / file, id_column, columns, references, values)
+    return EntityMapping(name, _inside(base, file, where), id_column, columns, references, values)
+
+
+def _inside(base: Path, file: str, where: str) -> Path:
+    """The CSV file, which must lie in the mapping file's folder (or below it).
+
+    A tenant may hand in its mapping with its exports: it must not be able to
+    read another tenant's files (a parent folder, an absolute path, a symlink
+    pointing out) into its own company.
+    """
+    folder = base.resolve()
+    path = (base / file).resolve()
+    if not path.is_relative_to(folder):
+        raise ConfigError(f"{where}: file {file!r} is outside the mapping file's folder")
+    return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
@@ -126,12 +126,12 @@ class Entity:
     #: Columns that name another imported row (or an existing node) instead of a property.
     references: Mapping[str, str]
     query: LiteralString
-    #: Whether ids are scoped to the owner (two companies' CRM ids never collide).
-    owned: bool = True
+    #: Properties of the graph model that an import must never set, with the reason the
+    #: mapping file is refused if it maps one.
+    refused: Mapping[str, str] = field(default_factory=dict)
 
 
 TIERS = ("LOW", "MEDIUM", "HIGH")
-STATUSES = ("PROSPECT", "ONBOARDING", "ACTIVE", "SUSPENDED", "ENDED")
 STRUCTURES = (
     "RESELLER",
     "REFERRAL",
@@ -157,7 +157,6 @@ ENTITIES: Mapping[str, Entity] = {
         },
         {},
         IMPORT_COMPANIES_QUERY,
-        owned=False,
     ),
     "customers": Entity(
         "customers",
@@ -187,7 +186,8 @@ ENTITIES: Mapping[str, Entity] = {
             "phone": Field(_text),
             "title": Field(_text),
         },
-        # A contact works at an imported customer or an imported (or existing) company.
+        # A contact works at a customer or a company that the importing company imported,
+        # or at the importing company itself: never at another tenant.
         {"customer": "customers", "company": "companies"},
         IMPORT_CONTACTS_QUERY,
     ),
@@ -197,13 +197,19 @@ ENTITIES: Mapping[str, Entity] = {
         {
             "tier": Field(_choice(*TIERS), required=True),
             "structure": Field(_choice(*STRUCTURES), required=True),
-            "status": Field(_choice(*STATUSES)),
             "since": Field(_datetime),
             "currency": Field(_currency),
             "revenueSharePct": Field(_percent),
             "mdfBudget": Field(_money),
         },
+        # The partner is an imported company or any existing one (as recruitPartner).
         {"partner": "companies"},
         IMPORT_PARTNERSHIPS_QUERY,
+        refused={
+            "status": (
+                "imported partnerships start as PROSPECT; a status changes only through "
+                "the partnership lifecycle (transitionPartnership), never by import"
+            )
+        },
     ),
 }

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from graph.driver import Database, WriteTx
 from graph.importing.config import ConfigError, EntityMapping, ImportConfig
 from graph.importing.fields import ENTITIES, InvalidValue
-from graph.queries.imports import OWNER_EXISTS_QUERY
+from graph.queries.imports import COMPANY_EXISTS_QUERY
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class RowError:
 class ImportReport:
     #: Rows written by this run, by entity.
     written: dict[str, int] = field(default_factory=dict)
+    #: Partnership rows whose partnership exists already: import never changes one.
+    unchanged: dict[str, int] = field(default_factory=dict)
     #: Every bad row of the import, earlier interrupted runs included.
     errors: list[RowError] = field(default_factory=list)
     #: Where this run took over from a checkpoint: entity -> last line already done.
@@ -75,7 +77,7 @@ class Checkpoint:
         saved = json.loads(path.read_text())
         if saved.get("digest") != digest:
             raise ConfigError(
-                f"{path} belongs to an import of other files or another owner; "
+                f"{path} belongs to an import of other files or another company; "
                 "remove it or pass --restart"
             )
         checkpoint.done = {str(k): int(v) for k, v in saved.get("done", {}).items()}
@@ -99,8 +101,8 @@ class Checkpoint:
             self.path.unlink(missing_ok=True)
 
 
-def _digest(config: ImportConfig, owner: str | None) -> str:
-    h = hashlib.sha256(f"{config.digest}\x1f{owner}".encode())
+def _digest(config: ImportConfig, company: str) -> str:
+    h = hashlib.sha256(f"{config.digest}\x1f{company}".encode())
     for mapping in config.mappings:
         h.update(mapping.entity.encode())
         with mapping.file.open("rb") as file:
@@ -150,7 +152,7 @@ def _first(value: str) -> str:
 def parse_row(
     mapping: EntityMapping,
     config: ImportConfig,
-    owner: str | None,
+    company: str,
     line: int,
     cells: Mapping[str, str],
 ) -> tuple[_Row | None, list[RowError]]:
@@ -186,13 +188,15 @@ def parse_row(
             ref, value = given[0]
             target = spec.references[ref]
             if target == "companies" and value.startswith("co-"):
-                params[ref] = value  # an existing company, by its graph id
+                # An existing company by its graph id: the statement decides whether the
+                # importing company may use it (a contact's company never is another tenant).
+                params[ref] = value
             else:
-                params[ref] = config.entity_id(target, owner or "", value)
+                params[ref] = config.entity_id(target, company, value)
             refers_to = f"{ref} {value!r}"
     if errors:
         return None, errors
-    params["id"] = config.entity_id(mapping.entity, owner or "", external)
+    params["id"] = config.entity_id(mapping.entity, company, external)
     props.update(source=config.source, externalId=external)
     return _Row(line, params, refers_to), []
 
@@ -200,24 +204,24 @@ def parse_row(
 async def run_import(
     db: Database,
     config: ImportConfig,
-    owner: str | None,
+    company: str,
     *,
     checkpoint: Path | None = None,
     restart: bool = False,
     progress: bool = False,
     on_batch: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
-    """Import every mapped file in dependency order; see the module docstring."""
-    needs_owner = any(ENTITIES[m.entity].owned for m in config.mappings)
-    if needs_owner:
-        if not owner:
-            raise ConfigError("customers, contacts and partnerships need an owner company")
-        if not await db.read(OWNER_EXISTS_QUERY, {"owner": owner}):
-            raise ConfigError(f"owner company {owner!r} does not exist")
+    """Import every mapped file in dependency order for ``company``, the importing
+    company: every record id is scoped by it, and no row reaches another company's
+    data (see graph/queries/imports.py)."""
+    if not company:
+        raise ConfigError("name the importing company (--company co-...)")
+    if not await db.read(COMPANY_EXISTS_QUERY, {"company": company}):
+        raise ConfigError(f"the importing company {company!r} does not exist")
     for mapping in config.mappings:  # every header before any write
         next(_records(mapping, config.delimiter), None)
-    state = Checkpoint.open(checkpoint, _digest(config, owner), restart)
-    run = _Run(db, config, owner, state, on_batch)
+    state = Checkpoint.open(checkpoint, _digest(config, company), restart)
+    run = _Run(db, config, company, state, on_batch)
     total = sum(_count(m, config.delimiter) for m in config.mappings)
     with tqdm(total=total, unit="row", desc="import", disable=not progress) as bar:
         for mapping in config.mappings:
@@ -231,13 +235,13 @@ class _Run:
         self,
         db: Database,
         config: ImportConfig,
-        owner: str | None,
+        company: str,
         state: Checkpoint,
         on_batch: Callable[[str, int], None] | None,
     ) -> None:
         self.db = db
         self.config = config
-        self.owner = owner
+        self.company = company
         self.state = state
         self.on_batch = on_batch
         self.report = ImportReport(errors=list(state.errors), resumed_from=dict(state.done))
@@ -248,6 +252,9 @@ class _Run:
         batch: list[_Row] = []
         errors: list[RowError] = []
         seen: dict[str, int] = {}
+        # One partnership per partner and file: two rows for one partner in one batch
+        # would both pass the statement's check for a live partnership.
+        partners: dict[str, int] = {}
         last = done
         for line, cells in _records(mapping, self.config.delimiter):
             bar.update(1)
@@ -257,15 +264,22 @@ class _Run:
             if isinstance(cells, str):
                 errors.append(RowError(mapping.file.name, line, cells))
                 continue
-            row, problems = parse_row(mapping, self.config, self.owner, line, cells)
+            row, problems = parse_row(mapping, self.config, self.company, line, cells)
             if row is not None and row.params["id"] in seen:
                 first = seen[row.params["id"]]
                 problems = [RowError(mapping.file.name, line, f"same record id as line {first}")]
+                row = None
+            partner = row.params.get("partner") if row is not None else None
+            if partner is not None and partner in partners:
+                first = partners[partner]
+                problems = [RowError(mapping.file.name, line, f"same partner as line {first}")]
                 row = None
             if row is None:
                 errors.extend(problems)
                 continue
             seen[row.params["id"]] = line
+            if partner is not None:
+                partners[partner] = line
             batch.append(row)
             if len(batch) >= self.config.batch_size:
                 await self._flush(mapping, batch, errors, line)
@@ -276,13 +290,22 @@ class _Run:
     async def _flush(
         self, mapping: EntityMapping, batch: list[_Row], errors: list[RowError], last_line: int
     ) -> None:
-        written = await _write(self.db, mapping.entity, self.owner, batch)
+        outcomes = await _write(self.db, mapping.entity, self.company, batch)
+        written = unchanged = 0
         for row in batch:
-            if row.line not in written:
-                message = f"{row.refers_to} does not exist; row skipped"
+            outcome = outcomes.get(row.line, "missing")
+            if outcome == "written":
+                written += 1
+            elif outcome == "unchanged":
+                unchanged += 1
+            else:
+                message = _SKIPPED[outcome].format(ref=row.refers_to)
                 errors.append(RowError(mapping.file.name, row.line, message))
         errors.sort(key=lambda e: e.line)
-        self.report.written[mapping.entity] += len(written)
+        self.report.written[mapping.entity] += written
+        if unchanged:
+            count = self.report.unchanged.get(mapping.entity, 0)
+            self.report.unchanged[mapping.entity] = count + unchanged
         self.report.errors.extend(errors)
         self.state.errors.extend(errors)
         self.state.done[mapping.entity] = last_line
@@ -291,14 +314,25 @@ class _Run:
             self.on_batch(mapping.entity, last_line)
 
 
-async def _write(db: Database, entity: str, owner: str | None, rows: list[_Row]) -> set[int]:
-    """One write transaction for the batch; the lines its statement wrote."""
-    if not rows:
-        return set()
-    query = ENTITIES[entity].query
-    params = {"rows": [r.params for r in rows], "owner": owner}
+#: Why a statement wrote nothing of a row (graph/queries/imports.py), as the report says it.
+#: ``missing`` reads the same for another tenant's company as for none at all.
+_SKIPPED = {
+    "missing": "{ref} does not exist; row skipped",
+    "taken": "the record id leads to data the importing company did not import; row skipped",
+    "other_partner": "the record id already names a partnership with another partner; row skipped",
+    "live": "{ref} already has a partnership with the importing company that has not ended; "
+    "row skipped",
+}
 
-    async def work(tx: WriteTx) -> set[int]:
-        return {int(r["line"]) for r in await tx.run(query, params)}
+
+async def _write(db: Database, entity: str, company: str, rows: list[_Row]) -> dict[int, str]:
+    """One write transaction for the batch; each line's outcome."""
+    if not rows:
+        return {}
+    query = ENTITIES[entity].query
+    params = {"rows": [r.params for r in rows], "company": company}
+
+    async def work(tx: WriteTx) -> dict[int, str]:
+        return {int(r["line"]): str(r["outcome"]) for r in await tx.run(query, params)}
 
     return await db.transaction(work)

@@ -3,7 +3,8 @@
 Row level: a course is read only when the viewer's company is its vendor or
 one of the vendor's ACTIVE partners (``$activePartners``). Completions are
 read for users of the viewer's own company only (users are visible to their
-own company); other companies' users are only ever counted.
+own company); the vendor of a course counts every user's completion of it,
+never listing one (docs/analytics.md, Figures).
 """
 
 from typing import LiteralString
@@ -36,11 +37,15 @@ COURSES_OF_COMPANIES_QUERY: LiteralString = (
 )
 
 # Distinct users who completed each course, and those at or above its passing score.
-# Callers pass only ids of courses the viewer sees.
+# Callers pass only ids of courses the viewer sees. A completion is a row of the
+# user's company and of the course's vendor (recorded on its course): the vendor
+# counts every user's, anyone else only its own company's users, so a partner
+# never learns how its vendor's other partners train.
 COURSE_COUNTS_QUERY: LiteralString = """
 UNWIND $ids AS id
-MATCH (c:Course {id: id})
+MATCH (v:Company)-[:OFFERS]->(c:Course {id: id})
 OPTIONAL MATCH (u:User)-[r:COMPLETED]->(c)
+WHERE v.id = $companyId OR (u)-[:MEMBER_OF]->(:Company {id: $companyId})
 RETURN id,
        count(DISTINCT u) AS completions,
        count(DISTINCT CASE WHEN r.score >= coalesce(c.passingScore, $passingScore)

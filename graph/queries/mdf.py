@@ -76,9 +76,13 @@ SET p._lock = true REMOVE p._lock
 RETURN vendor.id AS vendor, partner.id AS partner
 """
 
-MDF_REQUEST_PARTNERSHIP_QUERY: LiteralString = """
+# Who may see the request, read before any lock: a request the viewer cannot see
+# is refused before the command touches (or waits on) another company's partnership.
+MDF_REQUEST_PARTIES_QUERY: LiteralString = """
 MATCH (m:MdfRequest {id: $id})-[:UNDER]->(p:Partnership)
-RETURN p.id AS partnership
+MATCH (vendor:Company)-[:VENDOR_IN]->(p)<-[:PARTNER_IN]-(partner:Company)
+RETURN p.id AS partnership, vendor.id AS vendor, partner.id AS partner,
+       head([(m)-[:REQUESTED_BY]->(r:User) | r.id]) AS requester
 """
 
 # Read after the lock: the committed facts the decision depends on.

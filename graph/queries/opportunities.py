@@ -34,7 +34,9 @@ _VISIBLE: LiteralString = """
 _ROW: LiteralString = (
     "{id: o.id, k: o.registeredAt,"
     " props: o {.title, .amount, .currency, .stage, .registeredAt, .expiresAt, .closedAt,"
-    " .decidedAt, .expectedCloseAt, .rejectionReason, status: " + STATUS + "},"
+    " .decidedAt, .expectedCloseAt, .rejectionReason, status: " + STATUS + ","
+    # The vendor's flag (policy.sees_deal_conflict): the schema shows it to the vendor only.
+    " conflict: coalesce(o.conflict, false)},"
     " registrant: reg.id, vendor: vendor.id, partnership: ps.id,"
     " customer: head([(o)-[:FOR]->(c:Customer) | c.id]),"
     " product: head([(o)-[:OF_PRODUCT]->(pr:Product) | pr.id]),"
@@ -85,6 +87,17 @@ def opportunities_page_query(*, of_partnership: bool) -> LiteralString:
     )
 
 
+# The company part of the row rule above, for figures over deals (oversight,
+# portfolio, scorecards): a deal ``o`` under partnership ``p`` is counted only
+# when the viewer's company registered it or is the vendor of ``p``. Each
+# figure's scope already narrows by role; this keeps a deal the lists would hide
+# (registered under ``p`` by a third company) out of every sum and count.
+DEAL_OF_COMPANY: LiteralString = (
+    "(EXISTS { (:Company {id: $companyId})-[:REGISTERED]->(o) }"
+    " OR EXISTS { (:Company {id: $companyId})-[:VENDOR_IN]->(p) })"
+)
+
+
 # -- commands ---------------------------------------------------------------
 
 # The vendor company's lock serializes every registration with that vendor, so
@@ -93,7 +106,8 @@ def opportunities_page_query(*, of_partnership: bool) -> LiteralString:
 REGISTRATION_FACTS_QUERY: LiteralString = """
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
 RETURN p.status AS status, p.currency AS currency, vendor.id AS vendor, partner.id AS partner,
-       EXISTS { (vendor)-[:SELLS]->(:Product {id: $productId}) } AS sellsProduct
+       EXISTS { (vendor)-[:SELLS]->(:Product {id: $productId}) } AS sellsProduct,
+       coalesce(partner.dealRegistrationRepsMayShare, false) AS repsMayShare
 """
 
 # The conflict rule is per vendor and account, and so is the lock: registrations
@@ -110,10 +124,20 @@ MATCH (p:Partnership {id: $id})
 RETURN p.status AS status
 """
 
+# The same lock, taken by an approval: approving a held registration and a new
+# registration (or another approval) for the account cannot interleave.
+ACCOUNT_LOCK_QUERY: LiteralString = """
+MERGE (l:AccountLock {id: $lockId})
+SET l._lock = true REMOVE l._lock
+RETURN l.id AS id
+"""
+
 # Open deals with the vendor that may hold the same account: the same record, or a
 # customer whose domain normalizes (btrim of $space, lower case) to $normalized.
 # policy.account_key decides on these few candidates; the hub vendor's thousands
-# of open deals never leave Neo4j while the vendor lock is held.
+# of open deals never leave Neo4j while the account lock is held. ``conflict``
+# and ``status`` tell a held registration from the one that protects the account
+# (policy.protects_account).
 OPEN_DEALS_FOR_ACCOUNT_QUERY: LiteralString = (
     "MATCH (:Company {id: $vendor})-[:VENDOR_IN]->(:Partnership)<-[:UNDER]-(o:Opportunity)"
     "-[:FOR]->(c:Customer)\n"
@@ -121,18 +145,20 @@ OPEN_DEALS_FOR_ACCOUNT_QUERY: LiteralString = (
     + STATUS
     + ") IN ['SUBMITTED', 'APPROVED']\n"
     "  AND (c.id = $customerId OR toLower(btrim(c.domain, $space)) = $normalized)\n"
-    "RETURN o.id AS id, c.id AS customer, c.domain AS domain"
+    "RETURN o.id AS id, c.id AS customer, c.domain AS domain, o.status AS status,"
+    " coalesce(o.conflict, false) AS conflict"
 )
 
+# Every registration is SUBMITTED with the same protection period, held or not:
+# ``conflict`` alone (the vendor's to read) tells a held one apart.
 REGISTERED_DEAL_QUERY: LiteralString = """
 MATCH (reg:Company {id: $registrant}), (p:Partnership {id: $partnershipId}),
       (c:Customer {id: $customerId}), (u:User {id: $userId})
 CREATE (reg)-[:REGISTERED]->(o:Opportunity {
   id: $id, title: $title, amount: $amount, currency: $currency, stage: 'QUALIFICATION',
-  status: $status, registeredAt: datetime(),
+  status: 'SUBMITTED', registeredAt: datetime(),
   expiresAt: datetime() + duration({days: $days}), expectedCloseAt: $expectedCloseAt,
-  rejectionReason: $rejectionReason,
-  decidedAt: CASE WHEN $status = 'REJECTED' THEN datetime() END
+  conflict: $conflict
 })-[:FOR]->(c)
 CREATE (o)-[:UNDER]->(p)
 CREATE (o)-[:REGISTERED_BY]->(u)
@@ -144,9 +170,10 @@ CALL (o) {
 RETURN o.id AS id
 """
 
-# The automatic DataLink of a registered deal: the partner grants the vendor the
-# customer's IDENTITY and PROFILE, under the deal's partnership, until the deal's
-# protection ends; audited as any grant.
+# The DataLink of a registered deal: the partner grants the vendor the customer's
+# IDENTITY and PROFILE, under the deal's partnership, until the deal's protection
+# ends. With ``$auditId`` it also writes the grant's AuditEvent (a registration
+# audits the deal and the grant); without, the command's own event is the grant's.
 DEAL_LINK_GRANTED_QUERY: LiteralString = """
 MATCH (reg:Company {id: $registrant})-[:REGISTERED]->(o:Opportunity {id: $id})
       -[:UNDER]->(p:Partnership)<-[:VENDOR_IN]-(vendor:Company)
@@ -158,19 +185,25 @@ CREATE (reg)-[:GRANTS]->(l:DataLink {
 CREATE (l)-[:UNDER]->(p)
 CREATE (l)-[:COVERS]->(c)
 CREATE (o)-[:SHARED_THROUGH]->(l)
-CREATE (:AuditEvent {
-  id: $auditId, at: datetime(), action: 'dataLink.grant', actorId: $actorId,
-  companyId: $registrant, targetId: $linkId, detail: $detail
-})
+FOREACH (_ IN CASE WHEN $auditId IS NULL THEN [] ELSE [1] END |
+  CREATE (:AuditEvent {
+    id: $auditId, at: datetime(), action: 'dataLink.grant', actorId: $actorId,
+    companyId: $registrant, targetId: $linkId, detail: $detail
+  })
+)
 RETURN l.id AS id
 """
 
 DEAL_FOR_UPDATE_QUERY: LiteralString = (
     "MATCH (o:Opportunity {id: $id})\n"
     "SET o._lock = true REMOVE o._lock\n"
-    "WITH o\n" + _PARTIES + "RETURN " + STATUS + " AS status, reg.id AS registrant,"
+    "WITH o\n" + _PARTIES + "OPTIONAL MATCH (o)-[:FOR]->(c:Customer)\n"
+    "RETURN " + STATUS + " AS status, reg.id AS registrant,"
     " vendor.id AS vendor, ps.id AS partnership,"
-    " head([(o)-[:REGISTERED_BY]->(u:User) | u.id]) AS registeredBy"
+    " head([(o)-[:REGISTERED_BY]->(u:User) | u.id]) AS registeredBy,"
+    " coalesce(o.conflict, false) AS conflict, c.id AS customer, c.domain AS domain,"
+    " head([(c)-[:OWNED_BY]->(owner:Company) | owner.id]) AS customerOwner,"
+    " EXISTS { (o)-[:SHARED_THROUGH]->(:DataLink) } AS linked"
 )
 
 # A deal's new status; REJECTED and LOST also revoke its automatic DataLink.
@@ -211,4 +244,21 @@ CREATE (:AuditEvent {
   detail: '{"from": "' + was + '", "expiresAt": "' + toString(o.expiresAt) + '"}'
 })
 RETURN count(o) AS expired
+"""
+
+
+# -- the partner company's setting: may its REPs share when registering? ------
+
+DEAL_REGISTRATION_SHARING_QUERY: LiteralString = """
+MATCH (c:Company {id: $companyId})
+RETURN coalesce(c.dealRegistrationRepsMayShare, false) AS repsMayShare
+"""
+
+# Under the company's lock, so the audit's "from" is the value this write replaced.
+DEAL_REGISTRATION_SHARING_SET_QUERY: LiteralString = """
+MATCH (c:Company {id: $companyId})
+SET c._lock = true REMOVE c._lock
+WITH c, coalesce(c.dealRegistrationRepsMayShare, false) AS before
+SET c.dealRegistrationRepsMayShare = $repsMayShare
+RETURN before
 """

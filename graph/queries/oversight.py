@@ -5,11 +5,13 @@ allow-listed fragments; nothing else varies the text. Deals follow the row
 rule of authorization.md: an EXECUTIVE or ANALYST oversees every deal under
 the company's partnerships, a MANAGER those under the partnerships they
 manage, a REP the deals they registered. An open deal past its expiry
-counts as EXPIRED.
+counts as EXPIRED. A deal counts only when the company registered it or is
+its vendor (``DEAL_OF_COMPANY``), as in the deal lists.
 """
 
 from typing import LiteralString
 
+from graph.queries.opportunities import DEAL_OF_COMPANY
 from policy import OversightScope
 
 _PARTNERSHIPS: dict[OversightScope, LiteralString] = {
@@ -38,6 +40,9 @@ CALL (ps) {
 CALL (ps, now) {
   UNWIND ps AS p
   MATCH (o:Opportunity)-[:UNDER]->(p)
+  WHERE """
+    + DEAL_OF_COMPANY
+    + """
   WITH """
     + _STATUS
     + """ AS status, coalesce(o.currency, p.currency) AS currency,
@@ -71,6 +76,7 @@ def oversight_totals_query(scope: OversightScope) -> LiteralString:
             "CALL (now) {\n"
             "  MATCH (:User {id: $userId})<-[:REGISTERED_BY]-(o:Opportunity)-[:UNDER]->"
             "(p:Partnership)<-[:VENDOR_IN|PARTNER_IN]-(:Company {id: $companyId})\n"
+            "  WHERE " + DEAL_OF_COMPANY + "\n"
             "  WITH " + _STATUS + " AS status, coalesce(o.currency, p.currency) AS currency,\n"
             "       count(*) AS n, sum(coalesce(o.amount, 0.0)) AS amount\n"
             "  RETURN collect({status: status, currency: currency, count: n, amount: amount})"
@@ -96,7 +102,9 @@ def oversight_breakdown_query(scope: OversightScope) -> LiteralString:
         + "WITH DISTINCT p WHERE $after IS NULL OR p.id > $after\n"
         + "WITH p, datetime() AS now ORDER BY p.id LIMIT $limit\n"
         + "CALL (p, now) {\n"
-        + "  OPTIONAL MATCH (o:Opportunity)-[:UNDER]->(p)\n"
+        + "  OPTIONAL MATCH (o:Opportunity)-[:UNDER]->(p) WHERE "
+        + DEAL_OF_COMPANY
+        + "\n"
         + "  WITH o, "
         + _STATUS
         + """ AS status

@@ -3,15 +3,18 @@
 An account is a normalized customer domain (``toLower(btrim(domain, $space))``
 with ``$space`` = ``policy.ACCOUNT_SPACE``, as ``policy.account_key``: Cypher's
 ``trim()`` would keep a no-break space): two companies hold the same account
-when each owns a customer record with that domain. Count breakdowns drop buckets smaller than
-``$minBucket`` so that no count singles out one account.
+when each owns a customer record with that domain. Count breakdowns come back
+whole; the reader leaves out the small buckets (``policy.shown_buckets``), so
+that no count singles out one account, not even by subtraction from the total.
 """
 
 from typing import LiteralString
 
+from graph.queries.opportunities import DEAL_OF_COMPANY
+
 # Accounts the viewer's company ($companyId) and the partner ($partnerId) both
 # hold: the total, breakdowns by the viewer's own records' industry and region
-# (small buckets dropped), and for each account the records on both sides
+# (every bucket: the reader suppresses), and for each account the records on both sides
 # (the caller reads the partner's through the customer rules, or not at all).
 OVERLAP_QUERY: LiteralString = """
 MATCH (:Company {id: $partnerId})<-[:OWNED_BY]-(t:Customer)
@@ -27,13 +30,13 @@ WITH partnerAccounts, mine, reduce(seen = [], r IN mine |
        CASE WHEN r.account IN seen THEN seen ELSE seen + r.account END) AS overlap
 CALL (mine) {
   UNWIND mine AS r
-  WITH r.industry AS key, count(DISTINCT r.account) AS n WHERE n >= $minBucket
+  WITH r.industry AS key, count(DISTINCT r.account) AS n
   WITH key, n ORDER BY n DESC, key
   RETURN collect({key: key, count: n}) AS byIndustry
 }
 CALL (mine) {
   UNWIND mine AS r
-  WITH r.region AS key, count(DISTINCT r.account) AS n WHERE n >= $minBucket
+  WITH r.region AS key, count(DISTINCT r.account) AS n
   WITH key, n ORDER BY n DESC, key
   RETURN collect({key: key, count: n}) AS byRegion
 }
@@ -51,13 +54,18 @@ MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
 RETURN p.tier AS tier, p.structure AS structure, p.status AS status, count(p) AS count
 """
 
-# Won revenue per partner and currency (deals under the viewer's partnerships),
-# with each partner's share, the top $top partners and the Herfindahl index.
-PORTFOLIO_WON_REVENUE_QUERY: LiteralString = """
+# Won revenue per partner and currency (deals under the viewer's partnerships
+# that its company sees, DEAL_OF_COMPANY), with each partner's share, the top
+# $top partners and the Herfindahl index.
+PORTFOLIO_WON_REVENUE_QUERY: LiteralString = (
+    """
 MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
-      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
-MATCH (d:Opportunity {status: 'WON'})-[:UNDER]->(p)
-WITH d.currency AS currency, o.id AS partner, sum(d.amount) AS value
+      <-[:VENDOR_IN|PARTNER_IN]-(other:Company)
+MATCH (o:Opportunity {status: 'WON'})-[:UNDER]->(p)
+WHERE """
+    + DEAL_OF_COMPANY
+    + """
+WITH o.currency AS currency, other.id AS partner, sum(o.amount) AS value
 WITH currency, collect({partner: partner, value: value}) AS rows, sum(value) AS total
 WITH currency, total,
      [r IN rows | r {.*, share: CASE WHEN total > 0 THEN r.value / total ELSE 0.0 END}] AS rows
@@ -70,25 +78,40 @@ RETURN currency, total, top,
        reduce(h = 0.0, r IN rows | h + r.share * r.share) AS herfindahl
 ORDER BY currency
 """
+)
 
-# Customers shared between the viewer's company and each partner: covered by a
-# live link (either direction) under an ACTIVE partnership of the two.
+# Links the viewer's company granted that can share anything: live, under an
+# ACTIVE partnership of exactly the two companies (as VIEWER_QUERY reads the
+# links it received), with the company's SharingPolicy for that tier, so that
+# policy.effective_grants says what each lets its recipient read.
+PORTFOLIO_GIVEN_LINKS_QUERY: LiteralString = """
+MATCH (v:Company {id: $companyId})-[:GRANTS]->(l:DataLink)-[:TO]->(o:Company)
+WHERE o <> v AND l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime())
+MATCH (l)-[:UNDER]->(p:Partnership {status: 'ACTIVE'})
+WHERE (o)-[:VENDOR_IN|PARTNER_IN]->(p) AND (v)-[:VENDOR_IN|PARTNER_IN]->(p)
+RETURN l.id AS id, v.id AS owner, o.id AS recipient, l.scope AS scope,
+       l.allCustomers AS allCustomers, l.expiresAt.epochMillis AS expiresAt, p.tier AS tier,
+       [(v)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups] AS overrides
+"""
+
+# Customers shared between the viewer's company and each ACTIVE partner: the
+# $grants are every grant that lets one of the two read the other's customers
+# (the viewer's own grants, and those its links give the partner), each
+# {partner, owner, link, all}; a customer counts once per partner. Only
+# customers that flow count: a link whose scope the tier's policy empties (any
+# link at LOW by default) shares nothing and is not among the grants.
 PORTFOLIO_SHARED_CUSTOMERS_QUERY: LiteralString = """
-MATCH (v:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
-      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
-MATCH (owner:Company)-[:GRANTS]->(l:DataLink)-[:UNDER]->(p), (l)-[:TO]->(recipient:Company)
-WHERE ((owner = v AND recipient = o) OR (owner = o AND recipient = v))
-  AND l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime())
-CALL (l, owner) {
-  MATCH (l)-[:COVERS]->(c:Customer)-[:OWNED_BY]->(owner)
-  WHERE NOT coalesce(l.allCustomers, false)
+UNWIND $grants AS g
+CALL (g) {
+  MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: g.owner})
+  WHERE g.all
   RETURN c
   UNION ALL
-  MATCH (c:Customer)-[:OWNED_BY]->(owner)
-  WHERE l.allCustomers
+  MATCH (:DataLink {id: g.link})-[:COVERS]->(c:Customer)-[:OWNED_BY]->(:Company {id: g.owner})
+  WHERE NOT g.all
   RETURN c
 }
-WITH o.id AS partner, count(DISTINCT c) AS value
+WITH g.partner AS partner, count(DISTINCT c) AS value
 WITH collect({partner: partner, value: toFloat(value)}) AS rows, sum(value) AS total
 WITH total,
      [r IN rows | r {.*, share: CASE WHEN total > 0 THEN r.value / total ELSE 0.0 END}] AS rows
@@ -102,7 +125,8 @@ RETURN toFloat(total) AS total, top,
 """
 
 # Accounts of the viewer's company also held by two or more of its ACTIVE
-# partners: the number, and how many accounts per number of partners.
+# partners: the number, and how many accounts per number of partners (every
+# bucket: the reader suppresses).
 PORTFOLIO_DUPLICATED_COVERAGE_QUERY: LiteralString = """
 MATCH (v:Company {id: $companyId})<-[:OWNED_BY]-(m:Customer)
 WITH v, collect(DISTINCT toLower(btrim(coalesce(m.domain, ''), $space))) AS ours
@@ -119,43 +143,51 @@ CALL (v, ours) {
 }
 WITH partners, count(account) AS accounts
 WITH collect({partners: partners, count: accounts}) AS rows
-RETURN reduce(n = 0, r IN rows | n + r.count) AS accounts,
-       [r IN rows WHERE r.count >= $minBucket | r] AS byPartners
+RETURN reduce(n = 0, r IN rows | n + r.count) AS accounts, rows AS byPartners
 """
 
 # ACTIVE partnerships of the viewer's company with a warning sign: deals
 # registered in the last $days down on the $days before, live data links
 # expiring within $days, or nothing new (deal, link, MDF request, start) in $days.
-PORTFOLIO_AT_RISK_QUERY: LiteralString = """
-MATCH (:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
-      <-[:VENDOR_IN|PARTNER_IN]-(o:Company)
-WITH p, o, datetime() AS now, duration({days: $days}) AS window
+# Only what the viewer sees counts: deals of its company (DEAL_OF_COMPANY), links
+# it gave or received (a link filed under the partnership between the partner and
+# a third company is neither), MDF requests only when it reads them ($mdf).
+PORTFOLIO_AT_RISK_QUERY: LiteralString = (
+    """
+MATCH (v:Company {id: $companyId})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
+      <-[:VENDOR_IN|PARTNER_IN]-(other:Company)
+WITH v, p, other, datetime() AS now, duration({days: $days}) AS window
 CALL (p, now, window) {
-  OPTIONAL MATCH (d:Opportunity)-[:UNDER]->(p)
-  RETURN sum(CASE WHEN d.registeredAt > now - window THEN d.amount ELSE 0.0 END) AS recent,
-         sum(CASE WHEN d.registeredAt <= now - window
-                   AND d.registeredAt > now - window - window THEN d.amount ELSE 0.0 END)
+  OPTIONAL MATCH (o:Opportunity)-[:UNDER]->(p) WHERE """
+    + DEAL_OF_COMPANY
+    + """
+  RETURN sum(CASE WHEN o.registeredAt > now - window THEN o.amount ELSE 0.0 END) AS recent,
+         sum(CASE WHEN o.registeredAt <= now - window
+                   AND o.registeredAt > now - window - window THEN o.amount ELSE 0.0 END)
            AS previous,
-         max(d.registeredAt) AS lastDeal
+         max(o.registeredAt) AS lastDeal
 }
-CALL (p, now, window) {
+CALL (v, p, now, window) {
   OPTIONAL MATCH (l:DataLink)-[:UNDER]->(p)
+  WHERE (v)-[:GRANTS]->(l) OR (l)-[:TO]->(v)
   RETURN count(CASE WHEN l.revokedAt IS NULL AND l.expiresAt > now
                      AND l.expiresAt <= now + window THEN l END) AS expiring,
          max(l.createdAt) AS lastLink
 }
 CALL (p) {
   OPTIONAL MATCH (m:MdfRequest)-[:UNDER]->(p)
+  WHERE $mdf
   RETURN max(m.requestedAt) AS lastMdf
 }
-WITH p, o, now, window, recent, previous, expiring,
+WITH p, other, now, window, recent, previous, expiring,
      reduce(last = null, x IN [lastDeal, lastLink, lastMdf, p.since] |
        CASE WHEN x IS NOT NULL AND (last IS NULL OR x > last) THEN x ELSE last END) AS lastActivity
-WITH p, o, recent, previous, expiring, lastActivity,
+WITH p, other, recent, previous, expiring, lastActivity,
      previous > 0 AND recent < previous AS declining,
      lastActivity IS NULL OR lastActivity <= now - window AS inactive
 WHERE declining OR expiring > 0 OR inactive
-RETURN p.id AS id, o.id AS partner, recent, previous, expiring, lastActivity,
+RETURN p.id AS id, other.id AS partner, recent, previous, expiring, lastActivity,
        declining, inactive
 ORDER BY p.id
 """
+)

@@ -8,8 +8,13 @@ figures are normalized and weighted in ``policy.score`` with the vendor's
 
 from typing import LiteralString
 
-# Deals: an open registration past its expiry is EXPIRED, not pipeline.
-SCORECARD_FIGURES_QUERY: LiteralString = """
+from graph.queries.opportunities import DEAL_OF_COMPANY
+
+# Deals: an open registration past its expiry is EXPIRED, not pipeline; only the
+# deals the viewer's company sees (DEAL_OF_COMPANY): a partner's EXECUTIVE does not
+# count a deal a third company registered under the partnership.
+SCORECARD_FIGURES_QUERY: LiteralString = (
+    """
 UNWIND $ids AS id
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: id})<-[:PARTNER_IN]-(partner:Company)
 WHERE (vendor.id = $companyId
@@ -18,7 +23,9 @@ WHERE (vendor.id = $companyId
 OPTIONAL MATCH (vendor)-[:HAS_SCORECARD_CONFIG]->(cfg:ScorecardConfig)
 WITH p, vendor, partner, cfg, datetime() AS now
 CALL (p, now) {
-  OPTIONAL MATCH (o:Opportunity)-[:UNDER]->(p)
+  OPTIONAL MATCH (o:Opportunity)-[:UNDER]->(p) WHERE """
+    + DEAL_OF_COMPANY
+    + """
   WITH o, now,
        CASE WHEN o.status IN ['SUBMITTED', 'APPROVED']
                  AND o.expiresAt IS NOT NULL AND o.expiresAt <= now
@@ -55,6 +62,7 @@ RETURN p.id AS id, vendor.id AS vendor, partner.id AS partner, p.mdfBudget AS md
        pipeline, won, wonCount, lostCount, cycleDays, certified, mdfApproved, sharingDepth,
        cfg {.*} AS config
 """
+)
 
 SCORECARD_CONFIG_OF_COMPANY_QUERY: LiteralString = """
 OPTIONAL MATCH (:Company {id: $companyId})-[:HAS_SCORECARD_CONFIG]->(cfg:ScorecardConfig)

@@ -27,6 +27,7 @@ from schema.types.node import Node
 
 if TYPE_CHECKING:
     from schema.types.course import CourseConnection
+    from schema.types.opportunity import DealRegistrationSharing
     from schema.types.product import DiscountSchedule, ProductConnection
 
 
@@ -139,6 +140,22 @@ class Company(Node):
         if rows is None:
             raise Forbidden(FieldGroup.INTERNAL.value)
         return discount_schedule(rows)
+
+    @strawberry.field(
+        description=(
+            "Whether this company's REPs share customers with the vendor when registering "
+            "deals: the company's own users only (null and FORBIDDEN for anyone else)."
+        )
+    )
+    async def deal_registration_sharing(
+        self, info: Info
+    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.opportunity")] | None:
+        from schema.types.opportunity import DealRegistrationSharing
+
+        reps_may_share = await info.context.reader.deals.registration_sharing(self.graph_id)
+        if reps_may_share is None:
+            raise Forbidden(FieldGroup.INTERNAL.value)
+        return DealRegistrationSharing(reps_may_share=reps_may_share)
 
     @strawberry.field(
         description=(

@@ -1,7 +1,8 @@
 """Course and CourseCompletion: a vendor's training and its partners' certifications.
 
 A course is visible to its vendor and its ACTIVE partners. Counts of
-completions and certifications cover every company's users; a list of
+completions and certifications cover every company's users for the course's
+vendor, the viewer's own company's users for anyone else; a list of
 completions is only ever of the viewer's own company's users.
 """
 
@@ -57,11 +58,21 @@ class Course(Node):
     async def vendor(self, info: Info) -> Company:
         return await require_company(info, self.row.vendor)
 
-    @strawberry.field(description="Distinct users (of any company) who completed the course.")
+    @strawberry.field(
+        description=(
+            "Distinct users who completed the course: of any company for its vendor, "
+            "of the viewer's own company for anyone else."
+        )
+    )
     async def completion_count(self, info: Info) -> int:
         return (await info.context.reader.training.counts(self.row.id)).completions
 
-    @strawberry.field(description="Distinct users (of any company) certified on the course.")
+    @strawberry.field(
+        description=(
+            "Distinct users certified on the course: of any company for its vendor, "
+            "of the viewer's own company for anyone else."
+        )
+    )
     async def certified_count(self, info: Info) -> int:
         return (await info.context.reader.training.counts(self.row.id)).certified
 

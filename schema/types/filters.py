@@ -75,7 +75,8 @@ class CustomerFilter:
 @strawberry.input
 class CustomerOrder:
     field: CustomerOrderField
-    direction: OrderDirection = OrderDirection.ASC
+    # Nullable with a default, as in the contract: an explicit null means ASC too.
+    direction: OrderDirection | None = OrderDirection.ASC
 
 
 def customer_query(filter: CustomerFilter | None, order_by: CustomerOrder | None) -> CustomerQuery:

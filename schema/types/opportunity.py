@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import NotFound, OpportunityRow, Page
+from graph import Forbidden, NotFound, OpportunityRow, Page
 from graph.values import as_datetime
+from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.types.company import Company, require_company
@@ -60,7 +61,10 @@ class Opportunity(Node):
     closed_at: datetime | None
     expected_close_at: datetime | None
     rejection_reason: str | None = strawberry.field(
-        description="CONFLICT when another open registration held the account."
+        description=(
+            "The vendor's reason for a rejection (CONFLICT on registrations refused at "
+            "registration before they were held for review instead)."
+        )
     )
     row: strawberry.Private[OpportunityRow]
 
@@ -82,6 +86,21 @@ class Opportunity(Node):
             rejection_reason=p.get("rejectionReason"),
             row=row,
         )
+
+    @strawberry.field(
+        description=(
+            "The vendor's only (null and FORBIDDEN for the registrant): true when another "
+            "open registration with the vendor held the same account when this one was "
+            "registered. Such a registration is held for the vendor's review: it protects "
+            "the account only once approved, and approving it while another registration "
+            "protects the account is CONFLICT. To its registrant it reads exactly as any "
+            "other submission."
+        )
+    )
+    def conflict(self, info: Info) -> bool | None:
+        if not sees_deal_conflict(info.context.viewer.company_id, self.row.vendor):
+            raise Forbidden(FieldGroup.INTERNAL.value)
+        return bool(self.row.props.get("conflict"))
 
     @strawberry.field(description="The partner company that registered the deal.")
     async def registrant(self, info: Info) -> Company:
@@ -136,6 +155,20 @@ class Opportunity(Node):
             return None
         row = await info.context.reader.data_link(self.row.data_link)
         return DataLink.from_row(row) if row else None
+
+
+@strawberry.type(
+    description="Whether a company's REPs share a customer with the vendor when registering."
+)
+class DealRegistrationSharing:
+    reps_may_share: bool = strawberry.field(
+        description=(
+            "When true, a REP's registration for a customer of the company shares its "
+            "IDENTITY and PROFILE with the vendor (a DataLink audited as the REP's grant, "
+            "until the deal's protection ends); when false (the default), it carries no "
+            "link until the company's EXECUTIVE or the partnership's MANAGER grants one."
+        )
+    )
 
 
 @strawberry.type

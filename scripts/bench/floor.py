@@ -287,14 +287,16 @@ _ACCOUNT_OF_HELD: LiteralString = (
 # (as graph/commands/deals.py); a customer the viewer's company sees (own, or a live grant
 # with a group); the idempotency claim (an AuditEvent whose id is derived from
 # the key: $auditId; claimed after the checks, so that a refusal, which is no
-# row here rather than a rolled-back error, writes nothing); the conflict rule
+# row here rather than a rolled-back error, writes nothing); the protection rule
 # (an open SUBMITTED/APPROVED, unexpired registration with the vendor for the
-# same account → REJECTED, CONFLICT);
-# the Opportunity and its relationships; for a SUBMITTED deal of an own
-# customer, the automatic DataLink (partner → vendor, IDENTITY and PROFILE,
-# covering the customer, until the protection ends) with its AuditEvent; and
-# the registration's AuditEvent. No row when a rule refuses, or when the key was
-# already claimed (the floor does not replay: the suite never repeats a key).
+# same account → SUBMITTED all the same, with `conflict` set: held for the
+# vendor's review); the Opportunity and its relationships; for a deal of an own
+# customer registered by whom may share it (the EXECUTIVE, the managing MANAGER,
+# a REP if the company lets REPs share when registering), the DataLink (partner →
+# vendor, IDENTITY and PROFILE, covering the customer, until the protection ends)
+# with its AuditEvent; and the registration's AuditEvent, the same held or not.
+# No row when a rule refuses, or when the key was already claimed (the floor does
+# not replay: the suite never repeats a key).
 REGISTER_DEAL_QUERY: LiteralString = (
     """MATCH (u:User {id: $userId})-[:MEMBER_OF]->(v:Company)
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $partnershipId})<-[:PARTNER_IN]-(v)
@@ -326,15 +328,18 @@ WITH u, v, vendor, p, a, c, owner, account, EXISTS {
 } AS conflict
 CREATE (v)-[:REGISTERED]->(o:Opportunity {
   id: $dealId, title: $title, amount: $amount, currency: coalesce($currency, p.currency),
-  stage: 'QUALIFICATION', status: CASE WHEN conflict THEN 'REJECTED' ELSE 'SUBMITTED' END,
+  stage: 'QUALIFICATION', status: 'SUBMITTED',
   registeredAt: datetime(), expiresAt: datetime() + duration({days: $days}),
-  rejectionReason: CASE WHEN conflict THEN 'CONFLICT' END,
-  decidedAt: CASE WHEN conflict THEN datetime() END
+  conflict: conflict
 })-[:FOR]->(c)
 CREATE (o)-[:UNDER]->(p)
 CREATE (o)-[:REGISTERED_BY]->(u)
-WITH u, v, vendor, p, a, c, o, conflict, NOT conflict AND owner = v AS linked
-CALL (u, v, vendor, p, c, o, linked) {
+WITH u, v, vendor, p, a, c, o, owner,
+     u.role = 'EXECUTIVE' OR (u.role = 'MANAGER' AND EXISTS { (u)-[:MANAGES]->(p) })
+       AS grants
+WITH u, v, vendor, p, a, c, o, grants,
+     owner = v AND (grants OR coalesce(v.dealRegistrationRepsMayShare, false)) AS linked
+CALL (u, v, vendor, p, c, o, linked, grants) {
   WITH * WHERE linked
   CREATE (v)-[:GRANTS]->(l:DataLink {
     id: $linkId, scope: ['IDENTITY', 'PROFILE'], allCustomers: false,
@@ -346,10 +351,11 @@ CALL (u, v, vendor, p, c, o, linked) {
   CREATE (:AuditEvent {
     id: $linkAuditId, at: datetime(), action: 'dataLink.grant', actorId: u.id,
     companyId: v.id, targetId: l.id,
-    detail: '{"automatic": true, "opportunity": "' + o.id + '", "scope": ["IDENTITY", "PROFILE"]}'
+    detail: '{"automatic": true, "opportunity": "' + o.id + '", "scope": ["IDENTITY", "PROFILE"]'
+            + CASE WHEN grants THEN '' ELSE ', "under": "dealRegistrationSharing"' END + '}'
   })
 }
-SET a.action = CASE WHEN conflict THEN 'deal.register.rejected' ELSE 'deal.register' END,
+SET a.action = 'deal.register',
     a.targetId = o.id,
     a.detail = '{"customer": "' + c.id + '", "partnership": "' + p.id + '", "status": "'
                + o.status + '", "vendor": "' + vendor.id + '"}'
@@ -385,7 +391,8 @@ RETURN size(deals) AS deals
 
 # Customers of $owner the deal registrations cycle through, one per account:
 # no open registration with $vendor holds the account, and no other candidate
-# has the same account, so each registration is SUBMITTED and gets its DataLink.
+# has the same account, so no registration is held for review, and each (by an
+# EXECUTIVE, who may share) gets its DataLink.
 DEAL_CUSTOMERS_QUERY: LiteralString = (
     """MATCH (vendor:Company {id: $vendor})
 MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: $owner})

@@ -41,9 +41,11 @@ MEDIUM_OWNER = "co-000003"  # shares through dl-000002 (MEDIUM)
 INDUSTRY = "Software"
 PAGE = 100
 PARTNERSHIPS = 50
-#: register_deal: a REP of co-000002 registers deals with co-000001 under pa-000001
-#: (ACTIVE, HIGH), each time for another customer co-000002 owns.
-DEAL_USER = "us-000009"
+#: register_deal: the EXECUTIVE of co-000002 registers deals with co-000001 under
+#: pa-000001 (ACTIVE, HIGH), each time for another customer co-000002 owns. An
+#: EXECUTIVE may share the customer, so each registration writes its DataLink too
+#: (a REP's shares nothing unless its company lets REPs share when registering).
+DEAL_USER = "us-000006"
 DEAL_PARTNER = "co-000002"
 DEAL_VENDOR = VIEWER_COMPANY
 DEAL_PARTNERSHIP = "pa-000001"
@@ -377,7 +379,7 @@ def register_deal_query(
     key = f"{DEAL_KEY_PREFIX}{uuid.uuid4().hex}"
     return SuiteQuery(
         key="register_deal",
-        what=f"{DEAL_USER} (REP of {DEAL_PARTNER}) registers a deal with {DEAL_VENDOR}",
+        what=f"{DEAL_USER} (EXECUTIVE of {DEAL_PARTNER}) registers a deal with {DEAL_VENDOR}",
         gateway_query=REGISTER_DEAL_OPERATION,
         gateway_variables={
             "input": {

@@ -47,6 +47,19 @@ from scripts.bench.suite import VIEWER_USER, SuiteQuery, gateway_data
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / "bench" / "results" / "tmp"
 TOKEN_TTL = 6 * 3600
+#: Issuer and audience of the harnesses' production tokens: PRM_ENV=prod requires both.
+ISSUER = "https://harness.prm.invalid"
+AUDIENCE = "prm-gateway"
+#: The settings a harness sets itself; an operator's ``*_FILE`` variant of one would clash.
+_HARNESS_SECRETS = (
+    "PRM_JWT_SECRET",
+    "PRM_JWT_SECRET_FILE",
+    "PRM_JWT_PUBLIC_KEY_FILE",
+    "PRM_JWT_JWKS_URL",
+    "PRM_CURSOR_SECRET_FILE",
+    "NEO4J_PASSWORD_FILE",
+    "PRM_METRICS_TOKEN_FILE",
+)
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
 ANSWER_TIMEOUT = 3600.0
@@ -325,7 +338,25 @@ def rs256_key_pair() -> tuple[str, str]:
 
 def token(user_id: str, key: str, algorithm: str) -> str:
     now = int(time.time())
-    return jwt.encode({"sub": user_id, "iat": now, "exp": now + TOKEN_TTL}, key, algorithm)
+    claims = {"sub": user_id, "iat": now, "exp": now + TOKEN_TTL, "iss": ISSUER, "aud": AUDIENCE}
+    return jwt.encode(claims, key, algorithm)
+
+
+def production_env(public_key: str, **settings: str) -> dict[str, str]:
+    """The environment of a gateway a harness serves with PRM_ENV=prod: its own RS256 key,
+    issuer, audience and a cursor secret made for the run, plus ``settings``."""
+    env = {
+        **os.environ,
+        "PRM_ENV": "prod",
+        "PRM_JWT_PUBLIC_KEY": public_key,
+        "PRM_JWT_ISSUER": ISSUER,
+        "PRM_JWT_AUDIENCE": AUDIENCE,
+        "PRM_CURSOR_SECRET": secrets.token_hex(32),
+        **settings,
+    }
+    for name in _HARNESS_SECRETS:
+        env.pop(name, None)
+    return env
 
 
 class GatewaySystem(HttpGraphQLSystem):
@@ -346,8 +377,9 @@ class GatewaySystem(HttpGraphQLSystem):
         )
         return {
             "what": f"this gateway: {launcher}, Uvicorn, {self.workers} worker process(es)",
-            "settings": "PRM_ENV=prod (RS256 tokens, key pair generated per run), "
-            "PRM_GRAPHIQL=false, PRM_EXPOSE_STATS=true, PRM_MAX_COST=1e9, "
+            "settings": "PRM_ENV=prod (RS256 tokens, key pair, issuer, audience and cursor "
+            "secret made per run), "
+            "PRM_GRAPHIQL=false, PRM_EXPOSE_STATS=true, PRM_MAX_COST=1e9, PRM_MAX_FIRST=1e6, "
             "PRM_RATE_LIMIT_PER_SECOND=0 (off), other settings at their defaults",
             "round_trips": "extensions.stats.cypherRoundTrips of each response",
         }
@@ -355,27 +387,26 @@ class GatewaySystem(HttpGraphQLSystem):
     async def start(self, neo4j: Neo4jTarget) -> None:
         private, public = rs256_key_pair()
         port = free_port()
-        env = {
-            **os.environ,
-            "PRM_ENV": "prod",
-            "PRM_HOST": "127.0.0.1",
-            "PRM_PORT": str(port),
-            "PRM_WORKERS": str(self.workers),
-            "PRM_JWT_PUBLIC_KEY": public,
-            "PRM_GRAPHIQL": "false",
-            "PRM_EXPOSE_STATS": "true",
+        env = production_env(
+            public,
+            PRM_HOST="127.0.0.1",
+            PRM_PORT=str(port),
+            PRM_WORKERS=str(self.workers),
+            PRM_GRAPHIQL="false",
+            PRM_EXPOSE_STATS="true",
             # The suite's nested query asks for more than production's cost
             # limit, and one load-driver user would hit the per-user rate limit.
-            "PRM_MAX_COST": "1000000000",
-            "PRM_RATE_LIMIT_PER_SECOND": "0",
-            "NEO4J_URI": neo4j.uri,
-            "NEO4J_USER": neo4j.user,
-            "NEO4J_PASSWORD": neo4j.password,
-            "NEO4J_DATABASE": neo4j.database,
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        for name in ("PRM_JWT_SECRET", "PRM_JWT_PUBLIC_KEY_FILE", "PRM_JWT_JWKS_URL"):
-            env.pop(name, None)
+            PRM_MAX_COST="1000000000",
+            # The network is compared whole (SF1: 391 companies), and the gateway
+            # cuts every list the data decides at PRM_MAX_FIRST (docs/security.md).
+            PRM_MAX_FIRST="1000000",
+            PRM_RATE_LIMIT_PER_SECOND="0",
+            NEO4J_URI=neo4j.uri,
+            NEO4J_USER=neo4j.user,
+            NEO4J_PASSWORD=neo4j.password,
+            NEO4J_DATABASE=neo4j.database,
+            PYTHONDONTWRITEBYTECODE="1",
+        )
         module = ["scripts.bench.serve_nodelay"] if self.nodelay else ["gateway.cli", "serve"]
         self.server = ServerProcess(self.name, [sys.executable, "-m", *module], env, ROOT)
         self.server.start()

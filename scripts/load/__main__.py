@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import sys
@@ -36,6 +35,7 @@ from scripts.bench.systems import (
     Neo4jTarget,
     ServerProcess,
     free_port,
+    production_env,
     rs256_key_pair,
     token,
     wait_http,
@@ -142,20 +142,16 @@ async def main(args: argparse.Namespace) -> int:
             await db.close()
         private, public = rs256_key_pair()
         port = free_port()
-        env = {
-            **os.environ,
-            "PRM_ENV": "prod",
-            "PRM_HOST": "127.0.0.1",
-            "PRM_PORT": str(port),
-            "PRM_WORKERS": str(args.workers),
-            "PRM_JWT_PUBLIC_KEY": public,
-            "PRM_RATE_LIMIT_PER_SECOND": "0",
-            "PRM_LOG_LEVEL": "WARNING",
-            "NEO4J_URI": target.uri,
-            "NEO4J_PASSWORD": target.password,
-        }
-        for name in ("PRM_JWT_SECRET", "PRM_JWT_PUBLIC_KEY_FILE", "PRM_JWT_JWKS_URL"):
-            env.pop(name, None)
+        env = production_env(
+            public,
+            PRM_HOST="127.0.0.1",
+            PRM_PORT=str(port),
+            PRM_WORKERS=str(args.workers),
+            PRM_RATE_LIMIT_PER_SECOND="0",
+            PRM_LOG_LEVEL="WARNING",
+            NEO4J_URI=target.uri,
+            NEO4J_PASSWORD=target.password,
+        )
         server = ServerProcess(
             "load-gateway", [sys.executable, "-m", "gateway.cli", "serve"], env, ROOT
         )

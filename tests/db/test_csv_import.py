@@ -245,7 +245,9 @@ async def test_the_shipped_crm_examples_import_cleanly_and_show_in_the_api(
     assert [str(e) for e in report.errors] == []
     assert report.written == counts
     again = await run_import(db, config, owner)
-    assert again.written == counts
+    # An existing partnership is never changed by import: the re-run leaves both as they are.
+    assert again.written == {**counts, "partnerships": 0}
+    assert again.unchanged == {"partnerships": counts["partnerships"]}
     data = await gateway.ok(
         o_exec,
         """{ customers(first: 50) { totalCount }
@@ -266,13 +268,15 @@ async def test_prm_import_exits_1_and_writes_the_skipped_rows_when_some_are_bad(
     monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
     fixture(tmp_path)
     errors = tmp_path / "errors.csv"
-    args = ["import", str(tmp_path / "crm.toml"), "--owner", owner, "--errors", str(errors)]
+    args = ["import", str(tmp_path / "crm.toml"), "--company", owner, "--errors", str(errors)]
     # prm runs its own event loop: in a thread, away from the test's loop.
     assert await asyncio.to_thread(prm, args) == 1
     rows = list(csv.DictReader(errors.read_text().splitlines()))
     assert [(r["file"], int(r["line"])) for r in rows] == [(f, n) for f, n, _ in EXPECTED_ERRORS]
     assert set((await snapshot(db))["customers"]) == GOOD_CUSTOMERS
     assert not (tmp_path / "crm.toml.checkpoint.json").exists()
-    clean = ["import", str(EXAMPLES / "hubspot.toml"), "--owner", owner]
+    clean = ["import", str(EXAMPLES / "hubspot.toml"), "--owner", owner]  # the former name
     assert await asyncio.to_thread(prm, clean) == 0
-    assert await asyncio.to_thread(prm, ["import", str(tmp_path / "crm.toml")]) == 2  # no owner
+    with pytest.raises(SystemExit) as no_company:  # argparse: a required option
+        await asyncio.to_thread(prm, ["import", str(tmp_path / "crm.toml")])
+    assert no_company.value.code == 2

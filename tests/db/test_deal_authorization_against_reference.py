@@ -2,9 +2,10 @@
 reference implementation of authorization.md "Opportunities" (tests/support/reference.py).
 
 Each viewer lists its deals, looks every deal up by ``opportunity(id)`` and
-``nodes``; the returned ids, statuses (lazy expiry), the deal's customer (null
-unless the customer rules show it) and registering user (own company only) are
-compared with the reference.
+``nodes``; the returned ids, statuses (lazy expiry), the conflict flag (the
+vendor's only: null with FORBIDDEN for the registrant), the deal's customer
+(null unless the customer rules show it) and registering user (own company
+only) are compared with the reference.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.support.customers import gid, graph_id
 from tests.support.random_graphs import deal_graphs
 from tests.support.reference import Reference
 
-D = "id status customer { id } registeredBy { id }"
+D = "id status conflict customer { id } registeredBy { id }"
 
 
 def operation(count: int) -> str:
@@ -38,6 +39,7 @@ def operation(count: int) -> str:
 def check_deal(ref: Reference, viewer: str, node: dict[str, Any], deal: dict[str, Any]) -> None:
     assert node["id"] == gid("Opportunity", deal["id"])
     assert node["status"] == ref.deal_status(deal["id"]), (viewer, deal)
+    assert node["conflict"] == ref.deal_conflict(viewer, deal["id"]), (viewer, deal)
     customers = ref.customers(viewer)
     expected_customer = gid("Customer", deal["customer"]) if deal["customer"] in customers else None
     assert (node["customer"] or {}).get("id") == expected_customer, (viewer, deal)
@@ -57,18 +59,31 @@ async def check_viewer(gateway: Gateway, b: Builder, viewer: str) -> None:
     assert result.status == 200, result.body
     unexpected = [e for e in result.errors if e.get("extensions", {}).get("code") != "FORBIDDEN"]
     assert not unexpected, unexpected
+    # Every null conflict flag is explained by a FORBIDDEN error at its path, no other.
+    hidden = {tuple(e["path"]) for e in result.errors if e["path"][-1] == "conflict"}
+    assert all(
+        e["extensions"] == {"code": "FORBIDDEN", "group": "INTERNAL"}
+        for e in result.errors
+        if e["path"][-1] == "conflict"
+    )
     out = result.data
     listed = [e["node"] for e in out["list"]["edges"]]
     assert sorted(graph_id(n["id"]) for n in listed) == sorted(visible), viewer
     assert out["list"]["totalCount"] == len(visible)
-    for node in listed:
+    expected_hidden: set[tuple[str | int, ...]] = set()
+    for index, node in enumerate(listed):
         check_deal(ref, viewer, node, deals[graph_id(node["id"])])
+        if node["conflict"] is None:
+            expected_hidden.add(("list", "edges", index, "node", "conflict"))
     for i, deal_id in enumerate(ids):
-        for node in (out[f"d{i}"], out["nodes"][i]):
+        for path, node in (((f"d{i}",), out[f"d{i}"]), (("nodes", i), out["nodes"][i])):
             if deal_id in visible:
                 check_deal(ref, viewer, node, deals[deal_id])
+                if node["conflict"] is None:
+                    expected_hidden.add((*path, "conflict"))
             else:
                 assert node is None, (viewer, deal_id)
+    assert hidden == expected_hidden, viewer
 
 
 @settings(

@@ -1,11 +1,14 @@
 """Deal registration: a partner registers, the vendor decides, the partner closes, the
-sweep expires; one open registration per vendor and account, even under a race; the
-vendor sees the customer through an automatic DataLink; every change is audited."""
+sweep expires; at most one registration protects an account with a vendor, even under a
+race, and a later one is held for the vendor's review without its registrant learning
+anything; the vendor sees the customer through a DataLink its registrant may grant;
+every change is audited."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,6 +53,8 @@ p3_rep2 = b.user(p3, "REP")
 low_rep = b.user(p_low, "REP")
 susp_rep = b.user(p_susp, "REP")
 s_exec = b.user(stranger, "EXECUTIVE")
+low_exec = b.user(p_low, "EXECUTIVE")
+p3_exec = b.user(p3, "EXECUTIVE")
 
 pa1 = b.partnership(vendor, p1, tier="MEDIUM", managers=(v_manager, p1_manager))
 pa2 = b.partnership(vendor, p2, tier="MEDIUM")
@@ -82,6 +87,11 @@ WON = "mutation($id: ID!) { markDealWon(id: $id) { id status stage closedAt } }"
 LOST = "mutation($id: ID!) { markDealLost(id: $id) { id status stage closedAt } }"
 ONE = """query($id: ID!) { opportunity(id: $id) { id status
   customer { id name domain email } registeredBy { id } } }"""
+SHARING = """mutation($share: Boolean!) {
+  setDealRegistrationSharing(repsMayShare: $share) { repsMayShare } }"""
+SHARE = """mutation($id: ID!) { grantDealDataLink(id: $id) {
+  id status dataLink { id scope active owner { id } recipient { id } } } }"""
+CONFLICT = "query($id: ID!) { opportunity(id: $id) { id status conflict } }"
 LIST = """query($status: OpportunityStatus, $partnership: ID, $first: Int, $after: String) {
   opportunities(first: $first, after: $after, status: $status, partnershipId: $partnership) {
     totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }"""
@@ -121,6 +131,31 @@ async def audit(db: Database, target: str) -> list[str]:
     return [event["action"] for event in await audit_trail(db, target)]
 
 
+async def allow_reps_to_share(gateway: Gateway, executive: str) -> None:
+    data = await gateway.ok(executive, SHARING, {"share": True})
+    assert data["setDealRegistrationSharing"]["repsMayShare"] is True
+
+
+async def conflict_of(gateway: Gateway, vendor_user: str, deal: dict[str, Any]) -> bool:
+    """The conflict flag as the vendor reads it."""
+    data = await gateway.ok(vendor_user, CONFLICT, {"id": deal["id"]})
+    flag: bool = data["opportunity"]["conflict"]
+    return flag
+
+
+async def protecting(db: Database) -> list[str]:
+    """Registrations that protect their account (open, and unconflicted or approved), as
+    stored: what the invariant "at most one per vendor and account" is about."""
+    rows = await db.read(
+        "MATCH (o:Opportunity) WHERE o.status IN ['SUBMITTED', 'APPROVED'] "
+        "AND o.expiresAt > datetime() "
+        "AND (NOT coalesce(o.conflict, false) OR o.status = 'APPROVED') "
+        "RETURN o.id AS id ORDER BY id",
+        {},
+    )
+    return [str(r["id"]) for r in rows]
+
+
 async def open_deals(db: Database) -> int:
     rows = await db.read(
         "MATCH (o:Opportunity) WHERE o.status IN ['SUBMITTED', 'APPROVED'] RETURN count(o) AS n",
@@ -132,11 +167,11 @@ async def open_deals(db: Database) -> int:
 # -- registration ----------------------------------------------------------
 
 
-async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_link(
+async def test_a_managing_manager_registers_a_submitted_deal_with_an_audited_data_link(
     gateway: Gateway, db: Database
 ) -> None:
     close = (datetime.now(UTC) + timedelta(days=30)).isoformat()
-    deal = await register(gateway, p1_rep, expectedCloseAt=close)
+    deal = await register(gateway, p1_manager, expectedCloseAt=close)
     assert deal["status"] == "SUBMITTED"
     assert deal["rejectionReason"] is None
     assert deal["currency"] == "EUR"  # the partnership's
@@ -145,7 +180,7 @@ async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_lin
     assert deal["vendor"]["id"] == gid("Company", vendor)
     assert deal["partnership"]["id"] == gid("Partnership", pa1)
     assert deal["customer"]["id"] == gid("Customer", acme1)
-    assert deal["registeredBy"]["id"] == gid("User", p1_rep)
+    assert deal["registeredBy"]["id"] == gid("User", p1_manager)
     registered = datetime.fromisoformat(deal["registeredAt"])
     expires = datetime.fromisoformat(deal["expiresAt"])
     assert expires - registered == timedelta(days=90)
@@ -157,7 +192,9 @@ async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_lin
     assert link["recipient"]["id"] == gid("Company", vendor)
     deal_id = graph_id(deal["id"])
     assert await audit(db, deal_id) == ["deal.register"]
-    assert await audit(db, graph_id(link["id"])) == ["dataLink.grant"]
+    assert await audit_trail(db, graph_id(link["id"])) == [
+        {"action": "dataLink.grant", "actor": p1_manager}
+    ]
     covers = await db.read(
         "MATCH (l:DataLink {id: $l})-[:COVERS]->(c:Customer), (l)-[:UNDER]->(p:Partnership) "
         "RETURN collect(c.id) AS covered, p.id AS partnership",
@@ -166,11 +203,131 @@ async def test_a_partner_rep_registers_a_submitted_deal_with_an_audited_data_lin
     assert covers == [{"covered": [acme1], "partnership": pa1}]
 
 
+async def test_a_rep_registration_shares_nothing_unless_its_executive_allows_it(
+    gateway: Gateway, db: Database
+) -> None:
+    # Only an EXECUTIVE or the managing MANAGER grants a DataLink: by default a
+    # REP's registration carries none, and the vendor does not see the customer.
+    deal = await register(gateway, p1_rep)
+    assert deal["status"] == "SUBMITTED"
+    assert deal["dataLink"] is None
+    seen = await gateway.ok(v_exec, ONE, {"id": deal["id"]})
+    assert seen["opportunity"]["customer"] is None
+    links = await db.read(
+        "MATCH (l:DataLink)-[:TO]->(:Company {id: $v}) RETURN count(l) AS n", {"v": vendor}
+    )
+    assert links[0]["n"] == 0
+    # Once p1's EXECUTIVE lets its REPs share, a REP's registration shares, audited as
+    # the REP's own grant made on that leave.
+    await allow_reps_to_share(gateway, p1_exec)
+    shared = await register(gateway, p1_rep2, customer=other1)
+    link = shared["dataLink"]
+    assert link["scope"] == ["IDENTITY", "PROFILE"]
+    assert link["owner"]["id"] == gid("Company", p1)
+    grant = await db.read(
+        "MATCH (a:AuditEvent {targetId: $l}) RETURN a.action AS action, a.actorId AS actor, "
+        "a.companyId AS company, a.detail AS detail",
+        {"l": graph_id(link["id"])},
+    )
+    assert len(grant) == 1
+    assert grant[0]["action"] == "dataLink.grant"
+    assert (grant[0]["actor"], grant[0]["company"]) == (p1_rep2, p1)
+    assert json.loads(grant[0]["detail"])["under"] == "dealRegistrationSharing"
+    # ... and withdrawing the leave stops it for the next registration.
+    await gateway.ok(p1_exec, SHARING, {"share": False})
+    withdrawn = await register(gateway, p1_rep, customer=other1, title="After")
+    assert withdrawn["dataLink"] is None
+
+
+@pytest.mark.parametrize(
+    ("user", "code"),
+    [
+        (p1_exec, None),
+        (p1_manager, "FORBIDDEN"),
+        (p1_rep, "FORBIDDEN"),
+        (p1_analyst, "FORBIDDEN"),
+    ],
+)
+async def test_only_an_executive_decides_whether_reps_share_when_registering(
+    gateway: Gateway, db: Database, user: str, code: str | None
+) -> None:
+    result = await gateway.query(user, SHARING, {"share": True})
+    assert result.codes() == ([code] if code else []), result.body
+    rows = await db.read(
+        "MATCH (a:AuditEvent {action: 'company.deal_registration_sharing'}) "
+        "RETURN a.actorId AS actor, a.targetId AS target, a.detail AS detail",
+        {},
+    )
+    if code is None:
+        assert [(r["actor"], r["target"]) for r in rows] == [(user, p1)]
+        assert json.loads(rows[0]["detail"]) == {"from": False, "to": True}
+    else:
+        assert rows == []
+
+
+async def test_a_company_reads_its_own_registration_sharing_setting_only(
+    gateway: Gateway,
+) -> None:
+    query = """query($a: ID!, $b: ID!) {
+      own: company(id: $a) { dealRegistrationSharing { repsMayShare } }
+      other: company(id: $b) { dealRegistrationSharing { repsMayShare } } }"""
+    variables = {"a": gid("Company", p1), "b": gid("Company", p2)}
+    before = await gateway.query(p1_rep, query, variables)
+    assert before.data["own"]["dealRegistrationSharing"] == {"repsMayShare": False}
+    assert before.data["other"]["dealRegistrationSharing"] is None
+    assert before.errors_at("other", "dealRegistrationSharing")[0]["extensions"] == {
+        "code": "FORBIDDEN",
+        "group": "INTERNAL",
+    }
+    await allow_reps_to_share(gateway, p1_exec)
+    after = await gateway.query(p1_rep, query, variables)
+    assert after.data["own"]["dealRegistrationSharing"] == {"repsMayShare": True}
+
+
+async def test_the_partners_executive_or_manager_shares_a_deal_registered_without_a_link(
+    gateway: Gateway, db: Database
+) -> None:
+    deal = await register(gateway, p1_rep)
+    assert deal["dataLink"] is None
+    for user, code in [
+        (p1_rep, "FORBIDDEN"),  # sees its deal, may not grant a link
+        (p1_other_manager, "NOT_FOUND"),  # does not see the deal
+        (v_exec, "FORBIDDEN"),  # the vendor does not share the partner's customer
+        (p1_analyst, "FORBIDDEN"),
+    ]:
+        refused = await gateway.query(user, SHARE, {"id": deal["id"]})
+        assert refused.codes() == [code], (user, refused.body)
+    shared = (await gateway.ok(p1_manager, SHARE, {"id": deal["id"]}))["grantDealDataLink"]
+    link = shared["dataLink"]
+    assert link["scope"] == ["IDENTITY", "PROFILE"]
+    assert link["active"]
+    assert (link["owner"]["id"], link["recipient"]["id"]) == (
+        gid("Company", p1),
+        gid("Company", vendor),
+    )
+    assert await audit_trail(db, graph_id(link["id"])) == [
+        {"action": "dataLink.grant", "actor": p1_manager}
+    ]
+    seen = await gateway.query(v_exec, ONE, {"id": deal["id"]})
+    assert seen.data["opportunity"]["customer"]["name"] == "Customer 001"
+    again = await gateway.query(p1_exec, SHARE, {"id": deal["id"]})
+    assert again.codes() == ["INVALID_TRANSITION"]
+    # A deal for a customer another company owns is not the registrant's to share.
+    theirs = await register(gateway, p1_rep, customer=vendor_cust)
+    not_ours = await gateway.query(p1_exec, SHARE, {"id": theirs["id"]})
+    assert not_ours.codes() == ["BAD_USER_INPUT"]
+    # A closed deal shares nothing.
+    closed = await register(gateway, p1_rep, customer=other1)
+    await gateway.ok(p1_rep, LOST, {"id": closed["id"]})
+    late = await gateway.query(p1_exec, SHARE, {"id": closed["id"]})
+    assert late.codes() == ["INVALID_TRANSITION"]
+
+
 async def test_the_automatic_link_says_nothing_of_the_deal_to_those_who_may_not_see_it(
     gateway: Gateway,
 ) -> None:
     # Every user of both companies reads the link; a vendor REP does not see the deal.
-    deal = await register(gateway, p1_rep, title="Secret takeover")
+    deal = await register(gateway, p1_manager, title="Secret takeover")
     assert (await gateway.ok(v_rep, ONE, {"id": deal["id"]}))["opportunity"] is None
     links = await gateway.ok(
         v_rep, "{ dataLinks(direction: RECEIVED) { edges { node { purpose } } } }"
@@ -183,7 +340,7 @@ async def test_the_automatic_link_says_nothing_of_the_deal_to_those_who_may_not_
 async def test_the_vendor_reads_the_customer_identity_and_profile_but_not_its_contact(
     gateway: Gateway,
 ) -> None:
-    deal = await register(gateway, p1_rep)
+    deal = await register(gateway, p1_exec)
     result = await gateway.query(v_exec, ONE, {"id": deal["id"]})
     node = result.data["opportunity"]
     assert node["status"] == "SUBMITTED"
@@ -198,7 +355,7 @@ async def test_the_vendor_reads_the_customer_identity_and_profile_but_not_its_co
 
 
 async def test_at_low_tier_the_automatic_link_grants_the_vendor_nothing(gateway: Gateway) -> None:
-    deal = await register(gateway, low_rep, pa_low, low_cust)
+    deal = await register(gateway, low_exec, pa_low, low_cust)
     assert deal["status"] == "SUBMITTED"
     assert deal["dataLink"] is not None
     seen = await gateway.ok(v_exec, ONE, {"id": deal["id"]})
@@ -214,28 +371,118 @@ async def test_a_deal_for_a_customer_shared_to_the_partner_creates_no_data_link(
     assert deal["dataLink"] is None
 
 
-async def test_a_second_partner_for_the_same_account_is_stored_rejected_as_conflict(
+async def test_a_second_registration_for_a_held_account_is_held_for_the_vendor_only(
     gateway: Gateway, db: Database
 ) -> None:
     first = await register(gateway, p1_rep)
     second = await register(gateway, p2_rep, pa2, acme2)
-    assert second["status"] == "REJECTED"
-    assert second["rejectionReason"] == "CONFLICT"
-    assert second["dataLink"] is None
-    assert await audit(db, graph_id(second["id"])) == ["deal.register.rejected"]
-    links = await db.read(
-        "MATCH (l:DataLink)-[:TO]->(:Company {id: $v}) RETURN count(l) AS n", {"v": vendor}
-    )
-    assert links[0]["n"] == 1  # the first deal's only
-    # The first registrant keeps its protection.
+    # To its registrant: an ordinary submission, with the ordinary protection period.
+    assert second["status"] == "SUBMITTED"
+    assert second["rejectionReason"] is None
+    registered = datetime.fromisoformat(second["registeredAt"])
+    assert datetime.fromisoformat(second["expiresAt"]) - registered == timedelta(days=90)
+    assert await audit(db, graph_id(second["id"])) == ["deal.register"]
+    # To the vendor: flagged, and only the first protects the account.
+    assert await conflict_of(gateway, v_exec, second) is True
+    assert await conflict_of(gateway, v_exec, first) is False
+    assert await protecting(db) == [graph_id(first["id"])]
+    # The conflict flag is never the registrant's to read.
+    for user, deal in ((p2_rep, second), (p2_exec, second), (p1_rep, first)):
+        asked = await gateway.query(user, CONFLICT, {"id": deal["id"]})
+        assert asked.data["opportunity"]["conflict"] is None
+        assert asked.errors_at("opportunity", "conflict")[0]["extensions"] == {
+            "code": "FORBIDDEN",
+            "group": "INTERNAL",
+        }
+    # The first registrant keeps its protection, and learns nothing either.
     kept = await gateway.ok(p1_rep, ONE, {"id": first["id"]})
     assert kept["opportunity"]["status"] == "SUBMITTED"
+
+
+REGISTRANT_VIEW = """query($id: ID!) { opportunity(id: $id) {
+  title amount currency stage status rejectionReason expectedCloseAt decidedAt closedAt
+  registrant { id } vendor { id } partnership { id } customer { id name }
+  registeredBy { id } dataLink { scope allCustomers active owner { id } recipient { id } } } }"""
+
+
+async def registrant_view(gateway: Gateway, user: str, deal: dict[str, Any]) -> dict[str, Any]:
+    """Everything the registrant reads of a deal but its id and its own timestamps, and
+    the protection period (expiresAt - registeredAt)."""
+    data = await gateway.ok(user, REGISTRANT_VIEW, {"id": deal["id"]})
+    view: dict[str, Any] = data["opportunity"]
+    period = datetime.fromisoformat(deal["expiresAt"]) - datetime.fromisoformat(
+        deal["registeredAt"]
+    )
+    return {**view, "protection": period}
+
+
+async def registrant_audit(db: Database, company: str) -> list[tuple[str, dict[str, Any]]]:
+    """The registrant company's audit trail (what its EXECUTIVE reads), ids masked."""
+    rows = await db.read(
+        "MATCH (a:AuditEvent {companyId: $c}) RETURN a.action AS action, a.detail AS detail "
+        "ORDER BY a.at, a.action",
+        {"c": company},
+    )
+    masked: list[tuple[str, dict[str, Any]]] = []
+    for row in rows:
+        detail = json.loads(row["detail"] or "{}")
+        masked.append((row["action"], {k: k for k in detail}))
+    return masked
+
+
+@pytest.mark.parametrize("registrant", [p3_rep, p3_exec])
+async def test_a_held_registration_reads_to_its_registrant_exactly_as_an_unconflicted_one(
+    gateway: Gateway, db: Database, load_graph: GraphLoader, registrant: str
+) -> None:
+    # The same registration made twice on the same graph: once while p1 holds the
+    # account (held), once while nobody does. The registrant reads the same deal, its
+    # company the same audit trail, and the request costs the same statements.
+    answers = []
+    for held in (True, False):
+        await load_graph(b.data)
+        if registrant == p3_rep:
+            await allow_reps_to_share(gateway, p3_exec)
+        if held:
+            await register(gateway, p1_rep)
+        result = await gateway.query(registrant, REGISTER, deal_input(pa3, acme3))
+        assert not result.errors, result.errors
+        deal = result.data["registerDeal"]
+        assert await conflict_of(gateway, v_exec, deal) is held
+        answers.append(
+            (
+                await registrant_view(gateway, registrant, deal),
+                await registrant_audit(db, p3),
+                result.round_trips,
+            )
+        )
+    assert answers[0] == answers[1]
+
+
+async def test_approving_a_held_registration_while_another_protects_the_account_is_conflict(
+    gateway: Gateway, db: Database
+) -> None:
+    first = await register(gateway, p1_rep)
+    second = await register(gateway, p2_rep, pa2, acme2)
+    refused = await gateway.query(v_exec, APPROVE, {"id": second["id"]})
+    assert refused.codes() == ["CONFLICT"]
+    assert await protecting(db) == [graph_id(first["id"])]
+    # Once the first no longer protects the account, the vendor may approve the held one.
+    await gateway.ok(p1_rep, LOST, {"id": first["id"]})
+    approved = await gateway.ok(v_exec, APPROVE, {"id": second["id"]})
+    assert approved["approveDeal"]["status"] == "APPROVED"
+    assert await protecting(db) == [graph_id(second["id"])]
+    # A registration now is held in turn, and the first registrant learnt nothing.
+    third = await register(gateway, p3_rep, pa3, acme3)
+    assert third["status"] == "SUBMITTED"
+    assert await conflict_of(gateway, v_exec, third) is True
+    assert await protecting(db) == [graph_id(second["id"])]
 
 
 async def test_the_conflict_rule_is_per_vendor(gateway: Gateway) -> None:
     await register(gateway, p1_rep)
     other_vendor = await register(gateway, p2_rep, pa_v2, acme2)
     assert other_vendor["status"] == "SUBMITTED"
+    assert await conflict_of(gateway, v2_exec, other_vendor) is False
 
 
 async def test_a_closed_registration_no_longer_holds_the_account(gateway: Gateway) -> None:
@@ -243,9 +490,10 @@ async def test_a_closed_registration_no_longer_holds_the_account(gateway: Gatewa
     await gateway.ok(p1_rep, LOST, {"id": first["id"]})
     second = await register(gateway, p2_rep, pa2, acme2)
     assert second["status"] == "SUBMITTED"
+    assert await conflict_of(gateway, v_exec, second) is False
 
 
-async def test_concurrent_registrations_for_one_account_leave_exactly_one_open(
+async def test_concurrent_registrations_for_one_account_leave_exactly_one_protecting(
     gateway: Gateway, db: Database
 ) -> None:
     contenders = [
@@ -262,13 +510,40 @@ async def test_concurrent_registrations_for_one_account_leave_exactly_one_open(
         *(gateway.query(u, REGISTER, deal_input(p, c)) for u, p, c in contenders)
     )
     assert all(not r.errors for r in results), [r.errors for r in results if r.errors]
-    statuses = sorted(r.data["registerDeal"]["status"] for r in results)
-    assert statuses == ["REJECTED"] * (len(contenders) - 1) + ["SUBMITTED"]
-    rejected = [r.data["registerDeal"] for r in results]
-    assert all(d["rejectionReason"] == "CONFLICT" for d in rejected if d["status"] == "REJECTED")
-    assert await open_deals(db) == 1
+    deals = [r.data["registerDeal"] for r in results]
+    # Every registrant reads an ordinary submission ...
+    assert {(d["status"], d["rejectionReason"]) for d in deals} == {("SUBMITTED", None)}
+    # ... and exactly one protects the account: the vendor sees the others held.
+    flags = [await conflict_of(gateway, v_exec, d) for d in deals]
+    assert sorted(flags) == [False] + [True] * (len(contenders) - 1)
+    assert len(await protecting(db)) == 1
     rows = await db.read("MATCH (o:Opportunity) RETURN count(o) AS n", {})
     assert rows[0]["n"] == len(contenders)
+
+
+async def test_concurrent_approvals_of_held_registrations_leave_exactly_one_protecting(
+    gateway: Gateway, db: Database
+) -> None:
+    first = await register(gateway, p1_rep)
+    held = [
+        await register(gateway, user, partnership, customer)
+        for user, partnership, customer in (
+            (p2_rep, pa2, acme2),
+            (p3_rep, pa3, acme3),
+            (p1_rep2, pa1, acme1),
+            (p2_rep2, pa2, acme2),
+        )
+    ]
+    await gateway.ok(p1_rep, LOST, {"id": first["id"]})
+    results = await asyncio.gather(
+        *(gateway.query(v_exec, APPROVE, {"id": d["id"]}) for d in held * 2)
+    )
+    approved = {r.data["approveDeal"]["id"] for r in results if not r.errors}
+    assert len(approved) == 1
+    assert sorted(c for r in results for c in r.codes()) == sorted(
+        ["CONFLICT"] * (len(held) - 1) * 2 + ["INVALID_TRANSITION"]
+    )
+    assert await protecting(db) == [graph_id(approved.pop())]
 
 
 async def test_the_same_idempotency_key_twice_registers_one_deal(
@@ -385,7 +660,7 @@ async def test_the_vendor_approves_and_the_partner_marks_it_won(
 async def test_rejecting_a_deal_keeps_the_reason_and_revokes_its_data_link(
     gateway: Gateway, db: Database
 ) -> None:
-    deal = await register(gateway, p1_rep)
+    deal = await register(gateway, p1_manager)
     rejected = await gateway.ok(v_exec, REJECT, {"id": deal["id"], "reason": "Existing account"})
     assert rejected["rejectDeal"]["status"] == "REJECTED"
     assert rejected["rejectDeal"]["rejectionReason"] == "Existing account"
@@ -605,14 +880,17 @@ async def test_listing_deals_costs_round_trips_by_depth_not_rows(
 
 async def test_a_registration_costs_a_fixed_number_of_statements(gateway: Gateway) -> None:
     query = "mutation($input: RegisterDealInput!) { registerDeal(input: $input) { id status } }"
-    own = await gateway.query(p1_rep, query, deal_input(pa1, acme1))
-    assert own.data["registerDeal"]["status"] == "SUBMITTED"
+    shared = await gateway.query(p1_exec, query, deal_input(pa1, acme1))
+    assert shared.data["registerDeal"]["status"] == "SUBMITTED"
     # the viewer; in the transaction: the partnership's facts, the customer (its
     # visibility, owner and domain in one read), the account lock, the open
-    # deals of the account, the deal, the automatic link with its AuditEvent,
-    # the deal's AuditEvent; then the viewer reloaded and the deal read back
-    assert own.round_trips == 10, own.round_trips
+    # deals of the account, the deal, the link with its AuditEvent, the deal's
+    # AuditEvent; then the viewer reloaded and the deal read back
+    assert shared.round_trips == 10, shared.round_trips
+    # a REP's, without a link: one fewer; and a held one (p1_exec's holds the account
+    # with the vendor) costs exactly what an unheld one (with vendor2) does
+    own = await gateway.query(p2_rep2, query, deal_input(pa_v2, acme2))
+    assert own.data["registerDeal"]["status"] == "SUBMITTED"
     held = await gateway.query(p3_rep, query, deal_input(pa3, acme3))
-    assert held.data["registerDeal"]["status"] == "REJECTED"
-    # a conflict writes no link
-    assert held.round_trips == 9, held.round_trips
+    assert held.data["registerDeal"]["status"] == "SUBMITTED"
+    assert own.round_trips == held.round_trips == 9, (own.round_trips, held.round_trips)

@@ -166,7 +166,8 @@ PUBLIC_PEM = (
 class ProductionGateway(Gateway):
     def token(self, user_id: str) -> str:
         now = int(time.time())
-        return jwt.encode({"sub": user_id, "exp": now + 600}, KEY, algorithm="RS256")
+        claims = {"sub": user_id, "exp": now + 600, "iss": "https://idp.test", "aud": "prm"}
+        return jwt.encode(claims, KEY, algorithm="RS256")
 
 
 def manifest(tmp: Path, *queries: str) -> Path:
@@ -183,7 +184,14 @@ def manifest(tmp: Path, *queries: str) -> Path:
 
 
 def production(**extra: str) -> Settings:
-    return make_settings(PRM_ENV="prod", PRM_JWT_SECRET="", PRM_JWT_PUBLIC_KEY=PUBLIC_PEM, **extra)
+    return make_settings(
+        PRM_ENV="prod",
+        PRM_JWT_SECRET="",
+        PRM_JWT_PUBLIC_KEY=PUBLIC_PEM,
+        PRM_JWT_ISSUER="https://idp.test",
+        PRM_JWT_AUDIENCE="prm",
+        **extra,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -228,6 +228,24 @@ class Builder:
         )
         return cid
 
+    def mdf_request(
+        self, partnership: str, amount: float = 1000.0, status: str = "SUBMITTED"
+    ) -> str:
+        """A co-marketing funds request under ``partnership`` (no requesting user)."""
+        mid = self._id("md")
+        self.data.mdf_requests.append(
+            {
+                "id": mid,
+                "campaign": f"Campaign {mid}",
+                "amount": amount,
+                "currency": "EUR",
+                "status": status,
+                "requestedAt": PAST,
+                "partnership": partnership,
+            }
+        )
+        return mid
+
     def completion(self, user: str, course: str, score: int, at: datetime = PAST) -> None:
         """``user`` COMPLETED ``course`` with ``score``."""
         self.data.completions.append({"user": user, "course": course, "at": at, "score": score})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import permutations
 
 from hypothesis import strategies as st
 
-from tests.support.builder import FUTURE, PAST, Builder
+from tests.support.builder import FUTURE, NOW, PAST, Builder
 
 TIERS = ("LOW", "MEDIUM", "HIGH")
 STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "SUSPENDED", "ENDED", "PROSPECT")
@@ -134,6 +135,137 @@ def deal_graphs(draw: st.DrawFn) -> Builder:
                 draw(st.sampled_from(owned)),
                 draw(st.sampled_from(users)),
                 status=draw(st.sampled_from(DEAL_STATUSES)),
+                # held for the vendor's review (issue #11), or not, or written before
+                # the flag existed
+                conflict=draw(st.sampled_from([None, False, True])),
                 expires_at=draw(st.sampled_from([None, PAST, FUTURE, FUTURE])),
             )
+    return b
+
+
+# -- every figure (tests/db/test_figures_against_reference.py) ----------------
+
+STRUCTURES = ("RESELLER", "REFERRAL", "TECHNOLOGY")
+CURRENCIES = ("EUR", "USD")
+#: Far from the 90- and 180-day edges of the default atRisk window, so that a few
+#: minutes between drawing and asking change nothing.
+DEAL_AGES = (10, 45, 120, 300)
+SINCE_AGES = (30, 200, 400)
+LINK_AGES = (5, 340)
+MDF_AGES = (10, 200)
+NEAR = NOW + timedelta(days=10)
+
+
+@st.composite
+def figure_graphs(draw: st.DrawFn) -> Builder:
+    """Partner graphs with everything a figure counts: accounts several companies hold,
+    partnerships of every tier and status (sometimes two between the same companies,
+    one each way), live, expiring, expired and revoked links either way, deals of every
+    status and age (some registered by the vendor or by a third company, which the
+    partner's lists hide), MDF requests, courses and completions, contacts, products."""
+    b = Builder()
+    companies = [b.company() for _ in range(draw(st.integers(2, 5)))]
+    for company in companies:
+        for role in draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=4, unique=True)):
+            b.user(company, role)
+    owned = {
+        c: [b.customer(c, **draw(account_props())) for _ in range(draw(st.integers(0, 5)))]
+        for c in companies
+    }
+    pairs = draw(
+        st.lists(st.sampled_from(list(permutations(companies, 2))), max_size=7, unique=True)
+    )
+    partnerships: list[tuple[str, str, str]] = []
+    for vendor, partner in pairs:
+        managers = [
+            u["id"]
+            for u in b.data.users
+            if u["company"] in (vendor, partner) and u["role"] == "MANAGER" and draw(st.booleans())
+        ]
+        since = NOW - timedelta(days=draw(st.sampled_from(SINCE_AGES)))
+        pid = b.partnership(
+            vendor,
+            partner,
+            tier=draw(st.sampled_from(TIERS)),
+            status=draw(st.sampled_from(STATUSES)),
+            managers=tuple(managers),
+            structure=draw(st.sampled_from(STRUCTURES)),
+            currency=draw(st.sampled_from(CURRENCIES)),
+            mdfBudget=draw(st.sampled_from((None, 0.0, 5000.0))),
+            since=since,
+        )
+        partnerships.append((vendor, partner, pid))
+    users_of = {c: [u["id"] for u in b.data.users if u["company"] == c] for c in companies}
+    all_customers = [c["id"] for c in b.data.customers]
+    for vendor, partner, pid in partnerships:
+        for _ in range(draw(st.integers(0, 3))):
+            owner, recipient = (vendor, partner) if draw(st.booleans()) else (partner, vendor)
+            outsiders = [c for c in companies if c not in (vendor, partner)]
+            if outsiders and draw(st.integers(0, 5)) == 0:  # filed for a third company
+                recipient = draw(st.sampled_from(outsiders))
+            covered = (
+                draw(st.lists(st.sampled_from(owned[owner]), unique=True)) if owned[owner] else []
+            )
+            b.link(
+                owner,
+                recipient,
+                pid,
+                scope=tuple(draw(st.lists(st.sampled_from(GROUPS), min_size=1, unique=True))),
+                covers=tuple(covered),
+                all_customers=not covered and draw(st.booleans()),
+                expires_at=draw(st.sampled_from([None, None, PAST, NEAR, FUTURE])),
+                revoked_at=draw(st.sampled_from([None, None, None, PAST])),
+            )
+            b.data.data_links[-1]["createdAt"] = NOW - timedelta(
+                days=draw(st.sampled_from(LINK_AGES))
+            )
+        for _ in range(draw(st.integers(0, 3)) if all_customers else 0):
+            # Mostly the partner registers; sometimes the vendor or a third company.
+            registrant = draw(st.sampled_from((partner, partner, partner, vendor, *companies)))
+            status = draw(st.sampled_from(DEAL_STATUSES))
+            registered = NOW - timedelta(days=draw(st.sampled_from(DEAL_AGES)))
+            closed = (
+                registered + timedelta(days=draw(st.sampled_from((5, 20))))
+                if status in ("WON", "LOST") and draw(st.integers(0, 3))
+                else None
+            )
+            b.opportunity(
+                pid,
+                draw(st.sampled_from(all_customers)),
+                draw(st.sampled_from(users_of[registrant])),
+                status=status,
+                expires_at=draw(st.sampled_from([None, PAST, FUTURE, FUTURE])),
+                company=registrant,
+                amount=draw(st.sampled_from((500.0, 1000.0, 2500.0))),
+                currency=draw(st.sampled_from(CURRENCIES)),
+                registeredAt=registered,
+                closedAt=closed,
+            )
+        for _ in range(draw(st.integers(0, 2))):
+            status = draw(st.sampled_from(("SUBMITTED", "APPROVED", "APPROVED", "REJECTED")))
+            b.data.mdf_requests.append(
+                {
+                    "id": f"md-{len(b.data.mdf_requests) + 1:06d}",
+                    "campaign": "Campaign",
+                    "amount": draw(st.sampled_from((250.0, 1000.0))),
+                    "status": status,
+                    "requestedAt": NOW - timedelta(days=draw(st.sampled_from(MDF_AGES))),
+                    "decidedAt": None if status == "SUBMITTED" else PAST,
+                    "partnership": pid,
+                }
+            )
+    for company in companies:
+        for _ in range(draw(st.integers(0, 2))):
+            b.course(company, passingScore=draw(st.sampled_from((None, 80))))
+        for _ in range(draw(st.integers(0, 2))):
+            b.contact(company=company)
+        for _ in range(draw(st.integers(0, 1))):
+            b.product(company)
+    for course in b.data.courses:
+        for user in draw(st.lists(st.sampled_from([u["id"] for u in b.data.users]), unique=True)):
+            b.completion(user, course["id"], draw(st.sampled_from((50, 70, 75, 85, 100))))
+    for company in companies:
+        if draw(st.integers(0, 3)) == 0:
+            groups = draw(st.lists(st.sampled_from((*GROUPS, "INTERNAL")), unique=True))
+            b.sharing_policy(company, draw(st.sampled_from(TIERS)), tuple(groups))
     return b

@@ -336,7 +336,7 @@ def _deal_floor_record(customer: str = "cu-000101") -> dict[str, Any]:
         "status": "SUBMITTED",
         "rejectionReason": None,
         "registrant": "co-000002",
-        "registeredBy": "us-000009",
+        "registeredBy": "us-000006",
         "vendor": "co-000001",
         "partnership": "pa-000001",
         "customer": customer,
@@ -355,7 +355,7 @@ def test_register_deal_answers_of_floor_and_gateway_normalize_alike() -> None:
             "rejectionReason": None,
             "amount": 25000,
             "registrant": {"id": gid("Company", "co-000002")},
-            "registeredBy": {"id": gid("User", "us-000009")},
+            "registeredBy": {"id": gid("User", "us-000006")},
             "vendor": {"id": gid("Company", "co-000001")},
             "partnership": {"id": gid("Partnership", "pa-000001")},
             "customer": {"id": gid("Customer", "cu-000101")},
@@ -390,12 +390,12 @@ def test_each_timed_registration_is_another_account_with_fresh_ids_and_key() -> 
         variables = call.gateway_variables["input"]
         assert graph_id(variables["customerId"], "Customer") == call.floor_params["customerId"]
         assert variables["idempotencyKey"] == call.floor_params["idempotencyKey"]
-        assert call.viewer == call.floor_params["userId"] == "us-000009"
+        assert call.viewer == call.floor_params["userId"] == "us-000006"
         assert call.write
         assert call.undo is not None
     for name in ("idempotencyKey", "auditId", "claim", "dealId", "linkId", "linkAuditId"):
         assert len({c.floor_params[name] for c in calls}) == len(calls), name
-    # One timed call per account: a second registration for one would be REJECTED.
+    # One timed call per account: a second registration for one would be held for review.
     assert query.max_requests == len(DEAL_POOL)
     assert set(query.excluded) == {"neo4j-graphql"}
     assert "queries/register_deal.graphql" not in neo4j_graphql.missing(("register_deal",))

@@ -14,6 +14,10 @@ from policy import (
     may_close_deal,
     may_decide_deal,
     may_register_deal,
+    may_set_registration_sharing,
+    protects_account,
+    sees_deal_conflict,
+    shares_on_registration,
 )
 from tests.conftest import make_settings
 
@@ -71,6 +75,53 @@ def test_the_vendor_decides_and_the_partner_closes() -> None:
     assert not may_close_deal(actor("REP"), "pa-1", "partner", "us-2")
     assert may_close_deal(actor("EXECUTIVE"), "pa-1", "partner", "us-2")
     assert not may_close_deal(actor("EXECUTIVE", "vendor"), "pa-1", "partner", "us-2")
+
+
+@pytest.mark.parametrize(
+    ("status", "conflict", "protects"),
+    [
+        ("SUBMITTED", False, True),
+        ("APPROVED", False, True),
+        ("SUBMITTED", True, False),  # held for the vendor's review
+        ("APPROVED", True, True),  # the vendor approved the held one
+        ("EXPIRED", False, False),
+        ("LOST", False, False),
+        ("REJECTED", True, False),
+    ],
+)
+def test_only_an_open_unheld_or_approved_registration_protects(
+    status: str, conflict: bool, protects: bool
+) -> None:
+    assert protects_account(status, conflict) is protects
+
+
+def test_the_conflict_flag_is_the_vendors_alone() -> None:
+    assert sees_deal_conflict("vendor", "vendor")
+    assert not sees_deal_conflict("partner", "vendor")
+
+
+@pytest.mark.parametrize(
+    ("who", "reps_may_share", "shares"),
+    [
+        (actor("EXECUTIVE"), False, True),
+        (actor("MANAGER", managed=("pa-1",)), False, True),
+        (actor("MANAGER"), False, False),  # does not manage the partnership
+        (actor("MANAGER"), True, False),  # the leave is for REPs
+        (actor("REP"), False, False),
+        (actor("REP"), True, True),
+        (actor("REP", company="vendor"), True, False),
+    ],
+)
+def test_who_shares_the_customer_when_registering(
+    who: Actor, reps_may_share: bool, shares: bool
+) -> None:
+    assert shares_on_registration(who, "pa-1", "partner", reps_may_share) is shares
+
+
+def test_only_an_executive_lets_reps_share() -> None:
+    assert may_set_registration_sharing(actor("EXECUTIVE"))
+    for role in ("MANAGER", "REP", "ANALYST"):
+        assert not may_set_registration_sharing(actor(role))
 
 
 def test_deal_protection_defaults_to_90_days_and_is_configurable() -> None:

@@ -37,6 +37,20 @@ def config(**entity: Any) -> dict[str, Any]:
             {"source": "crm", "contacts": {"file": "x", "id": "ID", "columns": {"name": "N"}}},
             "map one of ['company', 'customer']",
         ),
+        (
+            {
+                "source": "crm",
+                "partnerships": {
+                    "file": "p.csv",
+                    "id": "ID",
+                    "columns": {"tier": "T", "structure": "S", "status": "Status"},
+                    "references": {"partner": "P"},
+                },
+            },
+            "'status' cannot be imported: imported partnerships start as PROSPECT",
+        ),
+        (config(file="../c.csv"), "file '../c.csv' is outside the mapping file's folder"),
+        (config(file="/etc/passwd"), "is outside the mapping file's folder"),
     ],
 )
 def test_a_mapping_outside_the_allow_list_is_refused(raw: dict[str, Any], message: str) -> None:
@@ -45,7 +59,7 @@ def test_a_mapping_outside_the_allow_list_is_refused(raw: dict[str, Any], messag
     assert message in str(exc.value)
 
 
-def test_ids_are_stable_and_scoped_to_the_owner_and_the_source() -> None:
+def test_ids_are_stable_and_scoped_to_the_importing_company_and_the_source() -> None:
     cfg = parse_config(BASE, Path("."))
     first = cfg.entity_id("customers", "co-1", "42")
     assert first == cfg.entity_id("customers", "co-1", "42")
@@ -55,8 +69,8 @@ def test_ids_are_stable_and_scoped_to_the_owner_and_the_source() -> None:
     assert first != parse_config({**BASE, "source": "other"}, Path(".")).entity_id(
         "customers", "co-1", "42"
     )
-    # Partner organisations are shared by everyone: not scoped to an owner.
-    assert cfg.entity_id("companies", "co-1", "9") == cfg.entity_id("companies", "co-2", "9")
+    # Partner organisations too: one tenant's record id never leads to another's company.
+    assert cfg.entity_id("companies", "co-1", "9") != cfg.entity_id("companies", "co-2", "9")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,9 @@ PROD = {
     "PRM_ENV": "prod",
     "NEO4J_PASSWORD": "secret",
     "PRM_JWT_JWKS_URL": "https://idp.test/.well-known/jwks.json",
+    "PRM_JWT_ISSUER": "https://idp.test",
+    "PRM_JWT_AUDIENCE": "prm",
+    "PRM_CURSOR_SECRET": "c" * 32,
 }
 
 
