@@ -1,5 +1,5 @@
-"""Statements of no aggregate: the database's constraints and indexes, its readiness
-probe and its clock."""
+"""Statements of no aggregate: the database's constraints and indexes, and its readiness
+probe."""
 
 from typing import LiteralString
 
@@ -46,6 +46,3 @@ AWAIT_INDEXES_QUERY: LiteralString = "CALL db.awaitIndexes(300)"
 
 #: Readiness: the server answers a trivial read.
 PING_QUERY: LiteralString = "RETURN 1 AS ok"
-
-#: The server's clock (the audit feed starts from it, not from this host's).
-DB_NOW_QUERY: LiteralString = "RETURN datetime() AS now"
