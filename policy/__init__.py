@@ -16,6 +16,12 @@ from policy._actions import (
     may_transition,
 )
 from policy._audit import AuditView, audit_view
+from policy._courses import (
+    DEFAULT_PASSING_SCORE,
+    MAX_SCORE,
+    is_certified,
+    may_record_completion,
+)
 from policy._deals import (
     ACCOUNT_SPACE,
     CONFLICT_REASON,
@@ -64,7 +70,7 @@ from policy._pricing import (
     ProductTerms,
     default_pricing,
     load_pricing,
-    may_manage_catalogue,
+    may_manage_offerings,
     may_set_discounts,
     product_terms,
     sees_vendor_offerings,
@@ -78,7 +84,7 @@ from policy._rules import (
     sees_company_contacts,
     sees_financials,
 )
-from policy._scorecard import (
+from policy._scorecards import (
     Criterion,
     CriterionScore,
     Score,
@@ -92,12 +98,6 @@ from policy._scorecard import (
     may_configure_scorecard,
     score,
     sees_scorecard,
-)
-from policy._training import (
-    DEFAULT_PASSING_SCORE,
-    MAX_SCORE,
-    is_certified,
-    may_record_completion,
 )
 
 __all__ = [
@@ -152,7 +152,7 @@ __all__ = [
     "may_configure_scorecard",
     "may_decide_deal",
     "may_decide_mdf",
-    "may_manage_catalogue",
+    "may_manage_offerings",
     "may_record_completion",
     "may_register_deal",
     "may_request_mdf",

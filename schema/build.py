@@ -30,9 +30,9 @@ from schema.mutations.scorecards import ScorecardMutations
 from schema.queries.audit import AuditQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.deals import DealQueries
 from schema.queries.explore import ExploreQueries
 from schema.queries.mdf import MdfQueries
-from schema.queries.opportunities import OpportunityQueries
 from schema.queries.oversight import OversightQueries
 from schema.queries.products import ProductQueries
 from schema.query import Query
@@ -51,7 +51,7 @@ QUERY_PARTS: tuple[type, ...] = (
     Query,
     DataSharingQueries,
     AuditQueries,
-    OpportunityQueries,
+    DealQueries,
     ProductQueries,
     CourseQueries,
     MdfQueries,

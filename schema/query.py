@@ -28,24 +28,24 @@ async def resolve_node(info: Info, type_name: str, graph_id: str) -> Node | None
     if type_name == "Company":
         return await load_company(info, graph_id)
     if type_name == "Customer":
-        customer = await reader.customer(graph_id)
+        customer = await reader.customers.customer(graph_id)
         return Customer.from_row(customer, info.context.policy) if customer else None
     if type_name == "Partnership":
-        partnership = await reader.partnership(graph_id)
+        partnership = await reader.partnerships.partnership(graph_id)
         return Partnership.from_row(partnership) if partnership else None
     if type_name == "DataLink":
-        link = await reader.data_link(graph_id)
+        link = await reader.data_sharing.data_link(graph_id)
         return DataLink.from_row(link) if link else None
     if type_name == "Contact":
-        contact = await reader.contact(graph_id)
+        contact = await reader.contacts.contact(graph_id)
         return Contact.from_row(contact) if contact else None
     if type_name == "User":
-        user = await reader.user(graph_id)
+        user = await reader.users.user(graph_id)
         return User.from_row(user) if user else None
     if type_name == "Opportunity":
-        from schema.types.opportunity import Opportunity
+        from schema.types.deal import Opportunity
 
-        deal = await reader.deals.opportunity(graph_id)
+        deal = await reader.deals.deal(graph_id)
         return Opportunity.from_row(deal) if deal else None
     if type_name == "Product":
         from schema.types.product import load_product
@@ -94,12 +94,14 @@ class Query:
     ) -> CompanyConnection:
         reader = info.context.reader
         query = filter.to_query() if filter else CompanyFilter().to_query()
-        return company_connection(await reader.companies(query, reader.page_args(first, after)))
+        return company_connection(
+            await reader.companies.companies(query, reader.page_args(first, after))
+        )
 
     @strawberry.field
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         graph_id = expect_global_id(id, "Customer")
-        row = await info.context.reader.customer(graph_id)
+        row = await info.context.reader.customers.customer(graph_id)
         return Customer.from_row(row, info.context.policy) if row else None
 
     @strawberry.field(
@@ -114,7 +116,7 @@ class Query:
         order_by: CustomerOrder | None = None,
     ) -> CustomerConnection:
         reader = info.context.reader
-        page = await reader.customers(
+        page = await reader.customers.customers(
             customer_query(filter, order_by),
             reader.page_args(first, after, count=selects(info, "totalCount")),
         )
@@ -122,10 +124,12 @@ class Query:
 
     @strawberry.field
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
-        row = await info.context.reader.partnership(expect_global_id(id, "Partnership"))
+        row = await info.context.reader.partnerships.partnership(
+            expect_global_id(id, "Partnership")
+        )
         return Partnership.from_row(row) if row else None
 
     @strawberry.field
     async def data_link(self, info: Info, id: strawberry.ID) -> DataLink | None:
-        row = await info.context.reader.data_link(expect_global_id(id, "DataLink"))
+        row = await info.context.reader.data_sharing.data_link(expect_global_id(id, "DataLink"))
         return DataLink.from_row(row) if row else None

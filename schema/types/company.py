@@ -27,7 +27,7 @@ from schema.types.node import Node
 
 if TYPE_CHECKING:
     from schema.types.course import CourseConnection
-    from schema.types.opportunity import DealRegistrationSharing
+    from schema.types.deal import DealRegistrationSharing
     from schema.types.product import DiscountSchedule, ProductConnection
 
 
@@ -73,7 +73,7 @@ class Company(Node):
         from schema.types.partnership import partnership_connection
 
         reader = info.context.reader
-        page = await reader.partnerships_of(
+        page = await reader.partnerships.partnerships_of(
             self.graph_id,
             reader.page_args(first, after),
             tier.value if tier else None,
@@ -93,7 +93,7 @@ class Company(Node):
         from schema.types.customer import customer_connection
 
         reader = info.context.reader
-        page = await reader.customers(
+        page = await reader.customers.customers(
             customer_query(filter, order_by),
             reader.page_args(first, after, count=selects(info, "totalCount")),
             company=self.graph_id,
@@ -107,7 +107,9 @@ class Company(Node):
         from schema.types.contact import contact_connection
 
         reader = info.context.reader
-        page = await reader.contacts_of_company(self.graph_id, reader.page_args(first, after))
+        page = await reader.contacts.contacts_of_company(
+            self.graph_id, reader.page_args(first, after)
+        )
         return contact_connection(page)
 
     @strawberry.field(
@@ -123,7 +125,7 @@ class Company(Node):
 
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return product_connection(await reader.catalogue.products_of(self.graph_id, args))
+        return product_connection(await reader.products.products_of(self.graph_id, args))
 
     @strawberry.field(
         description=(
@@ -136,7 +138,7 @@ class Company(Node):
     ) -> Annotated[DiscountSchedule, strawberry.lazy("schema.types.product")] | None:
         from schema.types.product import discount_schedule
 
-        rows = await info.context.reader.catalogue.discount_schedule(self.graph_id)
+        rows = await info.context.reader.products.discount_schedule(self.graph_id)
         if rows is None:
             raise Forbidden(FieldGroup.INTERNAL.value)
         return discount_schedule(rows)
@@ -149,8 +151,8 @@ class Company(Node):
     )
     async def deal_registration_sharing(
         self, info: Info
-    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.opportunity")] | None:
-        from schema.types.opportunity import DealRegistrationSharing
+    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.deal")] | None:
+        from schema.types.deal import DealRegistrationSharing
 
         reps_may_share = await info.context.reader.deals.registration_sharing(self.graph_id)
         if reps_may_share is None:
@@ -170,7 +172,7 @@ class Company(Node):
 
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return course_connection(await reader.training.courses_of(self.graph_id, args))
+        return course_connection(await reader.courses.courses_of(self.graph_id, args))
 
 
 def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
@@ -185,7 +187,7 @@ def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
 
 
 async def load_company(info: Info, graph_id: str) -> Company | None:
-    row = await info.context.reader.company(graph_id)
+    row = await info.context.reader.companies.company(graph_id)
     return Company.from_row(row) if row else None
 
 

@@ -14,8 +14,7 @@ from typing import Self
 
 import strawberry
 
-from graph import CompletionRow, CourseRow, NotFound, Page
-from graph.values import as_datetime
+from graph import CompletionRow, CourseRow, NotFound, Page, as_datetime
 from policy import DEFAULT_PASSING_SCORE, is_certified
 from schema.context import Info
 from schema.ids import to_global_id
@@ -65,7 +64,7 @@ class Course(Node):
         )
     )
     async def completion_count(self, info: Info) -> int:
-        return (await info.context.reader.training.counts(self.row.id)).completions
+        return (await info.context.reader.courses.counts(self.row.id)).completions
 
     @strawberry.field(
         description=(
@@ -74,11 +73,11 @@ class Course(Node):
         )
     )
     async def certified_count(self, info: Info) -> int:
-        return (await info.context.reader.training.counts(self.row.id)).certified
+        return (await info.context.reader.courses.counts(self.row.id)).certified
 
     @strawberry.field(description="The viewer's own completion of this course, if any.")
     async def viewer_completion(self, info: Info) -> CourseCompletion | None:
-        row = await info.context.reader.training.viewer_completion(self.row.id)
+        row = await info.context.reader.courses.viewer_completion(self.row.id)
         return CourseCompletion.from_row(row) if row else None
 
 
@@ -152,7 +151,7 @@ def completion_connection(page: Page[CompletionRow]) -> CourseCompletionConnecti
 
 
 async def load_course(info: Info, graph_id: str) -> Course | None:
-    row = await info.context.reader.training.course(graph_id)
+    row = await info.context.reader.courses.course(graph_id)
     return Course.from_row(row) if row else None
 
 

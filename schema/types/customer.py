@@ -71,7 +71,7 @@ class CustomerAccess:
         from schema.types.data_link import DataLink
 
         reader = info.context.reader
-        links = await asyncio.gather(*(reader.data_link(i) for i in self.via_ids))
+        links = await asyncio.gather(*(reader.data_sharing.data_link(i) for i in self.via_ids))
         return [DataLink.from_row(link) for link in links if link is not None]
 
 
@@ -144,7 +144,9 @@ class Customer(Node):
         if group not in self.row.groups:
             raise Forbidden(group.value)
         reader = info.context.reader
-        page = await reader.contacts_of_customer(self.row.id, reader.page_args(first, after))
+        page = await reader.contacts.contacts_of_customer(
+            self.row.id, reader.page_args(first, after)
+        )
         return contact_connection(page)
 
 

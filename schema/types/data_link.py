@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import DataLinkRow, Forbidden, Page
-from graph.values import as_datetime
+from graph import DataLinkRow, Forbidden, Page, as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
@@ -69,7 +68,7 @@ class DataLink(Node):
 
         row = None
         if self.row.partnership is not None:
-            row = await info.context.reader.partnership(self.row.partnership)
+            row = await info.context.reader.partnerships.partnership(self.row.partnership)
         if row is None:
             # Only a link recorded under a partnership of other parties (bad data)
             # gets here: that partnership stays invisible, the field is refused.
@@ -83,7 +82,7 @@ class DataLink(Node):
         from schema.types.customer import customer_connection
 
         reader = info.context.reader
-        page = await reader.customers_of_link(
+        page = await reader.customers.customers_of_link(
             self.row.id, reader.page_args(first, after, count=selects(info, "totalCount"))
         )
         return customer_connection(page, info.context.policy)

@@ -297,7 +297,7 @@ class PartnerAtRisk:
 
     @strawberry.field
     async def partnership(self, info: Info) -> Partnership | None:
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         return Partnership.from_row(row) if row else None
 
     @strawberry.field

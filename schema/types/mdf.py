@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import MdfRequestRow, NotFound, Page
-from graph.values import as_datetime
+from graph import MdfRequestRow, NotFound, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.types.connections import page_info
@@ -64,7 +63,7 @@ class MdfRequest(Node):
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
         from schema.types.partnership import Partnership
 
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         if row is None:  # a party always sees its partnership
             raise NotFound("Partnership", argument="id")
         return Partnership.from_row(row)
@@ -77,7 +76,7 @@ class MdfRequest(Node):
 
         if self.row.requester is None:
             return None
-        user = await info.context.reader.user(self.row.requester)
+        user = await info.context.reader.users.user(self.row.requester)
         return User.from_row(user) if user else None
 
 

@@ -133,7 +133,7 @@ class PartnershipOversight:
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
         from schema.types.partnership import Partnership
 
-        row = await info.context.reader.partnership(self.figures.partnership)
+        row = await info.context.reader.partnerships.partnership(self.figures.partnership)
         if row is None:  # the company's own partnerships are always visible to it
             raise NotFound("Partnership", argument="id")
         return Partnership.from_row(row)

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, Page, PartnershipRow
-from graph.values import as_datetime
+from graph import Forbidden, NotFound, Page, PartnershipRow, as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
@@ -128,7 +127,7 @@ class Partnership(Node):
     async def onboarding(self, info: Info) -> list[OnboardingItem]:
         if not self.row.access.party:
             return []
-        items = await info.context.reader.onboarding_items(self.row.id)
+        items = await info.context.reader.partnerships.onboarding_items(self.row.id)
         return [
             OnboardingItem(
                 key=i["key"],
@@ -153,7 +152,7 @@ class Partnership(Node):
     async def certified_users(self, info: Info) -> int | None:
         if not self.row.access.party:
             raise Forbidden(FieldGroup.PARTY.value)
-        return await info.context.reader.training.certified_users(self.row.id)
+        return await info.context.reader.courses.certified_users(self.row.id)
 
     @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
     async def data_links(
@@ -165,7 +164,7 @@ class Partnership(Node):
         args = reader.page_args(first, after)
         if not self.row.access.party:
             return data_link_connection(Page.empty())
-        return data_link_connection(await reader.data_links_of(self.row.id, args))
+        return data_link_connection(await reader.data_sharing.data_links_of(self.row.id, args))
 
     @strawberry.field(description="FINANCIAL: mdfBudget minus the approved MDF requests.")
     async def mdf_remaining(self, info: Info) -> float | None:
@@ -202,7 +201,7 @@ def _user_gid(user_id: str | None) -> strawberry.ID | None:
 async def require_partnership(info: Info, partnership_id: str) -> Partnership:
     """A partnership the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.partnership(partnership_id)
+    row = await info.context.reader.partnerships.partnership(partnership_id)
     if row is None:
         raise NotFound("Partnership", argument="id")
     return Partnership.from_row(row)

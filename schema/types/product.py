@@ -103,7 +103,7 @@ def product_connection(page: Page[ProductRow]) -> ProductConnection:
 
 
 async def load_product(info: Info, graph_id: str) -> Product | None:
-    row = await info.context.reader.catalogue.product(graph_id)
+    row = await info.context.reader.products.product(graph_id)
     return Product.from_row(row) if row else None
 
 

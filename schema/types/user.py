@@ -56,7 +56,7 @@ class User(Node):
 
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return completion_connection(await reader.training.completions_of(self.id_in_graph, args))
+        return completion_connection(await reader.courses.completions_of(self.id_in_graph, args))
 
     @property
     def id_in_graph(self) -> str:

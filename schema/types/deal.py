@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, OpportunityRow, Page
-from graph.values import as_datetime
+from graph import DealRow, Forbidden, NotFound, Page, as_datetime
 from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id
@@ -66,10 +65,10 @@ class Opportunity(Node):
             "registration before they were held for review instead)."
         )
     )
-    row: strawberry.Private[OpportunityRow]
+    row: strawberry.Private[DealRow]
 
     @classmethod
-    def from_row(cls, row: OpportunityRow) -> Self:
+    def from_row(cls, row: DealRow) -> Self:
         p = row.props
         return cls(
             id=strawberry.ID(to_global_id("Opportunity", row.id)),
@@ -116,14 +115,14 @@ class Opportunity(Node):
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")] | None:
         from schema.types.partnership import Partnership
 
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         return Partnership.from_row(row) if row else None
 
     @strawberry.field(description="Null when the viewer cannot see the customer.")
     async def customer(self, info: Info) -> Customer | None:
         if self.row.customer is None:
             return None
-        row = await info.context.reader.customer(self.row.customer)
+        row = await info.context.reader.customers.customer(self.row.customer)
         return Customer.from_row(row, info.context.policy) if row else None
 
     @strawberry.field(description="The product, through the product rules; null if none.")
@@ -140,7 +139,7 @@ class Opportunity(Node):
     async def registered_by(self, info: Info) -> User | None:
         if self.row.registered_by is None:
             return None
-        row = await info.context.reader.user(self.row.registered_by)
+        row = await info.context.reader.users.user(self.row.registered_by)
         return User.from_row(row) if row else None
 
     @strawberry.field(
@@ -153,7 +152,7 @@ class Opportunity(Node):
 
         if self.row.data_link is None:
             return None
-        row = await info.context.reader.data_link(self.row.data_link)
+        row = await info.context.reader.data_sharing.data_link(self.row.data_link)
         return DataLink.from_row(row) if row else None
 
 
@@ -184,7 +183,7 @@ class OpportunityConnection:
     total_count: int
 
 
-def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
+def opportunity_connection(page: Page[DealRow]) -> OpportunityConnection:
     return OpportunityConnection(
         edges=[
             OpportunityEdge(node=Opportunity.from_row(r), cursor=c)
@@ -198,7 +197,7 @@ def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
 async def require_opportunity(info: Info, opportunity_id: str) -> Opportunity:
     """A deal the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.deals.opportunity(opportunity_id)
+    row = await info.context.reader.deals.deal(opportunity_id)
     if row is None:
         raise NotFound("Opportunity", argument="id")
     return Opportunity.from_row(row)
