@@ -23,19 +23,19 @@ $(STAMP): pyproject.toml
 
 ## Local Neo4j (skipped when NEO4J_URI points at a running server)
 neo4j-up: install
-	@if [ -n "$$NEO4J_URI" ]; then echo "[neo4j] using NEO4J_URI=$$NEO4J_URI"; else $(PY) -m scripts.neo4j_local up --instance dev; fi
+	@if [ -n "$$NEO4J_URI" ]; then echo "[neo4j] using NEO4J_URI=$$NEO4J_URI"; else $(PY) -m gateway.neo4j_local up --instance dev; fi
 
 neo4j-down: install
-	$(PY) -m scripts.neo4j_local down --instance dev
+	$(PY) -m gateway.neo4j_local down --instance dev
 
 neo4j-status: install
-	$(PY) -m scripts.neo4j_local status --instance dev
+	$(PY) -m gateway.neo4j_local status --instance dev
 
 neo4j-test-up: install
-	@if [ -n "$$NEO4J_TEST_URI" ]; then echo "[neo4j] tests use NEO4J_TEST_URI=$$NEO4J_TEST_URI"; else $(PY) -m scripts.neo4j_local up --instance test; fi
+	@if [ -n "$$NEO4J_TEST_URI" ]; then echo "[neo4j] tests use NEO4J_TEST_URI=$$NEO4J_TEST_URI"; else $(PY) -m gateway.neo4j_local up --instance test; fi
 
 neo4j-test-down: install
-	$(PY) -m scripts.neo4j_local down --instance test
+	$(PY) -m gateway.neo4j_local down --instance test
 
 ## The demo: migrations, deterministic demo graph (once), tokens, GraphiQL on :8000
 run: neo4j-up
