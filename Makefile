@@ -79,7 +79,8 @@ fuzz: neo4j-test-up
 	  tests/db/test_schema_fuzz.py tests/db/test_random_queries_against_reference.py \
 	  tests/db/test_account_overlap_against_reference.py \
 	  tests/db/test_network_against_reference.py \
-	  tests/db/test_figures_against_reference.py
+	  tests/db/test_figures_against_reference.py \
+	  tests/db/test_cost_bounds_fuzz.py
 
 ## The federation test's Node packages (@apollo/gateway and friends, docs/federation.md):
 ## `npm ci` from the committed lock file, again only when the lock changes.

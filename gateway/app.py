@@ -75,6 +75,8 @@ def build_state(settings: Settings) -> AppState:
             max_root_fields=settings.max_root_fields,
             max_cost=settings.max_cost,
             default_first=settings.default_first,
+            max_first=settings.max_first,
+            schema=schema._schema,
         ),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
@@ -94,7 +96,13 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type", "x-request-id", "traceparent"],
-            expose_headers=["x-request-id", "retry-after"],
+            expose_headers=[
+                "x-request-id",
+                "retry-after",
+                "x-export-rows",
+                "x-export-page-size",
+                "x-export-cost",
+            ],
             allow_credentials=False,
             max_age=600,
         )

@@ -6,6 +6,14 @@ and the field groups are those of the API: a field outside the row's groups
 is null in JSON Lines and empty in CSV, never its value. Served at
 ``GET /export/customers.csv`` / ``.jsonl`` (bearer token) and by
 ``prm export --user``.
+
+Over HTTP an export costs one rate-limit token per page of ``PRM_MAX_FIRST``
+rows, as a GraphQL request costs one: the visible rows are counted first (that
+count takes the first page's token, so a user out of tokens causes no read),
+then the other pages' tokens are taken at once, before the first byte, or the
+export is refused with 429 ``RATE_LIMITED`` and ``Retry-After``. The price is
+stated in the ``X-Export-Rows``, ``X-Export-Page-Size`` and ``X-Export-Cost``
+headers, and the export streams at most the pages it was priced at.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any, Literal
@@ -21,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.auth import bearer_token
+from gateway.graphql_view import error_response
 from gateway.spreadsheet import safe_record
 from gateway.state import AppState
 from graph import (
@@ -78,10 +89,14 @@ async def visible_customers(
     *,
     owner: str | None = None,
     page_size: int = 100,
+    max_pages: int | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Every customer the viewer sees (only ``owner``'s, if given), page by page."""
+    """Every customer the viewer sees (only ``owner``'s, if given), page by page (at
+    most ``max_pages`` pages)."""
     after: str | None = None
-    while True:
+    pages = 0
+    while max_pages is None or pages < max_pages:
+        pages += 1
         # A reader per page: its loaders cache what they read, and an export is long.
         reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
         page = await reader.customers(
@@ -92,6 +107,22 @@ async def visible_customers(
         if not page.has_next or not page.cursors:
             return
         after = page.cursors[-1]
+
+
+async def count_visible(
+    db: Database, viewer: Viewer, policy: Policy, codec: CursorCodec, *, owner: str | None
+) -> int:
+    """How many rows ``visible_customers`` would stream: one count statement."""
+    reader = GraphReader(db, viewer, policy, codec, QueryStats())
+    page = await reader.customers(
+        CustomerQuery(owner_id=owner), reader.page_args(0, None, count=True)
+    )
+    return page.total
+
+
+def export_pages(rows: int, page_size: int) -> int:
+    """The price of an export in rate-limit tokens: one per page (an empty one too)."""
+    return max(1, math.ceil(rows / page_size))
 
 
 async def encoded(records: AsyncIterator[dict[str, Any]], fmt: Format) -> AsyncIterator[str]:
@@ -117,30 +148,63 @@ async def encoded(records: AsyncIterator[dict[str, Any]], fmt: Format) -> AsyncI
 async def export_endpoint(request: Request) -> Response:
     """``GET /export/customers.{csv,jsonl}[?owner=co-...]`` with a bearer token."""
     state: AppState = request.app.state.prm
+    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     fmt = request.path_params["format"]
     if fmt not in MEDIA_TYPES:
         return _error(404, "NOT_FOUND", "Export as customers.csv or customers.jsonl")
+    owner = request.query_params.get("owner") or None
+    page_size = state.settings.max_first
     try:
         subject = await state.verifier.subject(bearer_token(request))
-        if state.rate_limiter.acquire(subject):
-            return _error(429, "RATE_LIMITED", "Too many requests; slow down")
+        # The count is a read too: it takes the first page's token.
+        retry_after = state.rate_limiter.acquire(subject)
+        if retry_after:
+            return _rate_limited(retry_after, request_id, "Too many requests; slow down")
         viewer = await load_viewer(state.db, subject, state.policy)
+        rows = await count_visible(state.db, viewer, state.policy, state.codec, owner=owner)
     except GatewayError as exc:
         status = {"UNAUTHENTICATED": 401, "SERVICE_UNAVAILABLE": 503}.get(exc.code, 400)
         return _error(status, exc.code, exc.message)
+    pages = export_pages(rows, page_size)
+    price = {
+        "x-export-rows": str(rows),
+        "x-export-page-size": str(page_size),
+        "x-export-cost": str(pages),
+    }
+    retry_after = state.rate_limiter.acquire(subject, tokens=pages - 1) if pages > 1 else 0.0
+    if retry_after:
+        message = (
+            f"This export costs {pages} rate-limit tokens (one per page of {page_size} rows); "
+            "slow down"
+        )
+        refused = _rate_limited(retry_after, request_id, message)
+        refused.headers.update(price)
+        return refused
     records = visible_customers(
         state.db,
         viewer,
         state.policy,
         state.codec,
-        owner=request.query_params.get("owner") or None,
-        page_size=state.settings.max_first,
+        owner=owner,
+        page_size=page_size,
+        max_pages=pages,
     )
     return StreamingResponse(
         encoded(records, fmt),
         media_type=MEDIA_TYPES[fmt],
-        headers={"content-disposition": f'attachment; filename="customers.{fmt}"'},
+        headers={
+            "content-disposition": f'attachment; filename="customers.{fmt}"',
+            "x-request-id": request_id,
+            **price,
+        },
     )
+
+
+def _rate_limited(retry_after: float, request_id: str, message: str) -> Response:
+    """The body and headers of /graphql's 429."""
+    response = error_response(429, "RATE_LIMITED", message, request_id)
+    response.headers["retry-after"] = str(max(1, math.ceil(retry_after)))
+    return response
 
 
 def _error(status: int, code: str, message: str) -> Response:

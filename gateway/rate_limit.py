@@ -25,8 +25,14 @@ class RateLimiter:
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._max_users = max_users
 
-    def acquire(self, user: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds until it may (Retry-After)."""
+    def acquire(self, user: str, now: float | None = None, *, tokens: int = 1) -> float:
+        """0 when a request costing ``tokens`` may go ahead (they are taken), else the
+        seconds until it may (Retry-After), and nothing is taken.
+
+        A request dearer than the burst (a large export) needs a full bucket and
+        leaves it in debt, so the user's next requests wait until the steady rate
+        has paid for it: any size can be served, none faster than the rate.
+        """
         if self.rate <= 0:
             return 0.0
         now = time.monotonic() if now is None else now
@@ -40,7 +46,8 @@ class RateLimiter:
             self._buckets.move_to_end(user)
             bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
             bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
+        needed = min(tokens, max(self.burst, 1))
+        if bucket.tokens >= needed:
+            bucket.tokens -= tokens
             return 0.0
-        return (1 - bucket.tokens) / self.rate
+        return (needed - bucket.tokens) / self.rate

@@ -35,6 +35,7 @@ from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
 from graph.products_reader import ProductRow, TierDiscountRow
 from graph.queries.companies import CompanyFilterField
 from graph.queries.customers import FilterField, FilterOp, OrderField
+from graph.queries.network import MAX_VISIBLE_HOPS
 from graph.reader import CompanyQuery, CustomerQuery, GraphReader, PageArgs
 from graph.records import (
     CompanyRow,
@@ -49,6 +50,7 @@ from graph.scorecard_reader import ScorecardRow
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "MAX_VISIBLE_HOPS",
     "ActionForbidden",
     "Amount",
     "AtRiskRow",

@@ -263,6 +263,11 @@ class GraphReader:
 
     # -- arguments ---------------------------------------------------------
 
+    @property
+    def max_first(self) -> int:
+        """The longest page, and the longest list any field returns (schema/caps.py)."""
+        return self._max_first
+
     def page_args(self, first: int | None, after: str | None, *, count: bool = True) -> PageArgs:
         if first is None:
             first = self._default_first

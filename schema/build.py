@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from schema.caps import enforce_caps
 from schema.disclosure import federation_sdl_off
 from schema.errors import ErrorCodes, coded
 from schema.federation import FEDERATION_VERSION
@@ -101,7 +102,7 @@ def build_schema(*, introspection: bool = True, federation: bool = True) -> stra
         extensions.append(DisableIntrospection)
     # `_service { sdl }` is an ordinary field, so DisableIntrospection leaves it on:
     # a federation gateway composes from it (docs/federation.md).
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=merge_types("Query", QUERY_PARTS),
         mutation=merge_types("Mutation", MUTATION_PARTS),
         subscription=merge_types("Subscription", SUBSCRIPTION_PARTS),
@@ -110,6 +111,9 @@ def build_schema(*, introspection: bool = True, federation: bool = True) -> stra
         config=StrawberryConfig(disable_field_suggestions=not introspection),
         federation_version=FEDERATION_VERSION,
     )
+    # Every list stays within the cap the query cost priced it at (schema/caps.py).
+    enforce_caps(schema._schema)
+    return schema
 
 
 def customer_graphql_fields(schema: strawberry.Schema) -> set[str]:

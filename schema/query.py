@@ -7,6 +7,7 @@ import asyncio
 import strawberry
 
 from graph import BadUserInput
+from schema.caps import MAX_NODES
 from schema.context import Info
 from schema.ids import expect_global_id, from_global_id
 from schema.selection import selects
@@ -19,8 +20,6 @@ from schema.types.filters import CompanyFilter, CustomerFilter, CustomerOrder, c
 from schema.types.node import Node
 from schema.types.partnership import Partnership
 from schema.types.user import User, Viewer
-
-MAX_NODES = 100
 
 
 async def resolve_node(info: Info, type_name: str, graph_id: str) -> Node | None:

@@ -19,7 +19,12 @@ from graph.commands.catalogue import (
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
 from graph.commands.mdf import MdfCommands, MdfRequestInput
-from graph.commands.partnerships import ChecklistItem, PartnershipCommands, RecruitInput
+from graph.commands.partnerships import (
+    MAX_CHECKLIST,
+    ChecklistItem,
+    PartnershipCommands,
+    RecruitInput,
+)
 from graph.commands.scorecards import CriterionSetting, ScorecardCommands, ScorecardConfigInput
 from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
@@ -79,6 +84,7 @@ class GraphCommands:
 
 
 __all__ = [
+    "MAX_CHECKLIST",
     "CatalogueCommands",
     "ChecklistItem",
     "CommandSet",

@@ -23,6 +23,7 @@ from graph import (
     NetworkRow,
     OverlapRow,
     Page,
+    PartnershipRow,
     PathRow,
 )
 from schema.context import Info
@@ -62,15 +63,45 @@ class Network:
     def start(self) -> Company:
         return Company.from_row(self.row.companies[self.start_id])
 
-    @strawberry.field
-    def nodes(self) -> list[NetworkNode]:
-        ordered = sorted(self.row.distances.items(), key=lambda kv: (kv[1], kv[0]))
+    @strawberry.field(
+        description="The companies reached, nearest first (then by id); at most PRM_MAX_FIRST."
+    )
+    def nodes(self, info: Info) -> list[NetworkNode]:
         companies = self.row.companies
-        return [NetworkNode(distance=d, company=Company.from_row(companies[c])) for c, d in ordered]
+        return [
+            NetworkNode(distance=d, company=Company.from_row(companies[c]))
+            for c, d in self._nearest(info.context.reader.max_first)
+        ]
 
-    @strawberry.field(description="Visible partnerships expanded, read by Partnership's rules.")
-    def edges(self) -> list[Partnership]:
-        return [Partnership.from_row(p) for p in self.row.partnerships]
+    @strawberry.field(
+        description=(
+            "Visible partnerships expanded, read by Partnership's rules, by id: those "
+            "between two of `nodes`, at most PRM_MAX_FIRST."
+        )
+    )
+    def edges(self, info: Info) -> list[Partnership]:
+        return [Partnership.from_row(p) for p in self._edges(info.context.reader.max_first)]
+
+    @strawberry.field(
+        description=(
+            "True when the network has more companies or partnerships than a list returns "
+            "(PRM_MAX_FIRST): `nodes` are then the nearest and `edges` those between them."
+        )
+    )
+    def truncated(self, info: Info) -> bool:
+        longest = info.context.reader.max_first
+        return len(self.row.distances) > longest or len(self._edges(None)) > longest
+
+    def _nearest(self, longest: int | None) -> list[tuple[str, int]]:
+        ordered = sorted(self.row.distances.items(), key=lambda kv: (kv[1], kv[0]))
+        return ordered[:longest]
+
+    def _edges(self, longest: int | None) -> list[PartnershipRow]:
+        """The partnerships between two of the nearest ``longest`` companies (all of them
+        when the network is not cut), by id, at most ``longest``."""
+        kept = {c for c, _ in self._nearest(longest)}
+        between = [p for p in self.row.partnerships if {p.vendor, p.partner} <= kept]
+        return between[:longest]
 
 
 @strawberry.type(description="A shortest chain of visible ACTIVE partnerships.")
