@@ -1,8 +1,24 @@
 """Everything that touches Neo4j: driver, Cypher, loaders, migrations, data generation.
 
-Knows nothing of GraphQL. ``schema`` imports only what is exported here.
+Knows nothing of GraphQL. ``schema`` imports only what is exported here (an import
+contract of ``make lint``, docs/architecture.md).
 """
 
+from graph.commands import (
+    MAX_CHECKLIST,
+    ChecklistItem,
+    CourseInput,
+    CriterionSetting,
+    DealInput,
+    GrantInput,
+    GraphCommands,
+    MdfRequestInput,
+    ProductChanges,
+    ProductInput,
+    RecruitInput,
+    ScorecardConfigInput,
+    TierDiscountInput,
+)
 from graph.courses_reader import CompletionRow, CourseCounts, CourseRow
 from graph.cursors import CursorCodec
 from graph.deals_reader import OpportunityRow
@@ -29,6 +45,7 @@ from graph.explore_reader import (
     OverlapRow,
     PathRow,
 )
+from graph.feed import AuditFeed, FeedEvent
 from graph.mdf_reader import MdfBalance, MdfRequestRow
 from graph.migrations import migrate
 from graph.oversight_reader import Amount, OversightTotals, PartnershipFigures
@@ -47,16 +64,20 @@ from graph.records import (
     UserRow,
 )
 from graph.scorecard_reader import ScorecardRow
+from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "MAX_CHECKLIST",
     "MAX_VISIBLE_HOPS",
     "ActionForbidden",
     "Amount",
     "AtRiskRow",
+    "AuditFeed",
     "BadUserInput",
     "Bucket",
     "BudgetExceeded",
+    "ChecklistItem",
     "CompanyFilterField",
     "CompanyQuery",
     "CompanyRow",
@@ -65,20 +86,27 @@ __all__ = [
     "Conflict",
     "ContactRow",
     "CourseCounts",
+    "CourseInput",
     "CourseRow",
+    "CriterionSetting",
     "CursorCodec",
     "CustomerQuery",
     "CustomerRow",
     "DataLinkRow",
     "Database",
     "DatabaseConfig",
+    "DealInput",
+    "FeedEvent",
     "FilterField",
     "FilterOp",
     "Forbidden",
     "GatewayError",
+    "GrantInput",
+    "GraphCommands",
     "GraphReader",
     "InvalidTransition",
     "MdfBalance",
+    "MdfRequestInput",
     "MdfRequestRow",
     "MeasureRow",
     "NetworkRow",
@@ -92,15 +120,21 @@ __all__ = [
     "PartnershipFigures",
     "PartnershipRow",
     "PathRow",
+    "ProductChanges",
+    "ProductInput",
     "ProductRow",
     "QueryStats",
     "QueryTimeout",
+    "RecruitInput",
+    "ScorecardConfigInput",
     "ScorecardRow",
     "ServiceUnavailable",
+    "TierDiscountInput",
     "TierDiscountRow",
     "Unauthenticated",
     "UserRow",
     "Viewer",
+    "as_datetime",
     "load_viewer",
     "migrate",
 ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph import NotFound
-from graph.commands import CourseInput
+from graph import CourseInput, NotFound
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.course import (

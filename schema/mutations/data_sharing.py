@@ -6,8 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph import NotFound
-from graph.commands import GrantInput
+from graph import GrantInput, NotFound
 from policy import Tier
 from schema.context import Info
 from schema.ids import expect_global_id

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph.commands import DealInput
+from graph import DealInput
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.opportunity import (

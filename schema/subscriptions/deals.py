@@ -7,8 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph.deals_reader import OpportunityRow
-from graph.feed import FeedEvent
+from graph import FeedEvent, OpportunityRow
 from schema.context import Context, Info
 from schema.types.opportunity import Opportunity
 

@@ -14,8 +14,7 @@ from typing import Self
 
 import strawberry
 
-from graph import CompletionRow, CourseRow, NotFound, Page
-from graph.values import as_datetime
+from graph import CompletionRow, CourseRow, NotFound, Page, as_datetime
 from policy import DEFAULT_PASSING_SCORE, is_certified
 from schema.context import Info
 from schema.ids import to_global_id

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import DataLinkRow, Forbidden, Page
-from graph.values import as_datetime
+from graph import DataLinkRow, Forbidden, Page, as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import MdfRequestRow, NotFound, Page
-from graph.values import as_datetime
+from graph import MdfRequestRow, NotFound, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.types.connections import page_info

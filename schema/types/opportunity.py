@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, OpportunityRow, Page
-from graph.values import as_datetime
+from graph import Forbidden, NotFound, OpportunityRow, Page, as_datetime
 from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id

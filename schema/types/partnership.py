@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, Page, PartnershipRow
-from graph.values import as_datetime
+from graph import Forbidden, NotFound, Page, PartnershipRow, as_datetime
 from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
