@@ -61,9 +61,11 @@ contract: install
 	@$(VENV)/bin/prm schema > docs/contract/schema.graphql
 
 ## Quality gates
+## The import contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -151,4 +153,4 @@ load-short: $(BENCH_STAMP)
 	$(PY) -m scripts.load --short $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
