@@ -5,15 +5,15 @@ Each type implementing ``Node`` registers its class here with ``@node_type``, un
 GraphQL name, and loads itself (``Node.load``) under its own row rules. ``node(id:)``,
 ``nodes(ids:)`` and federation's ``_entities`` all end in ``resolve_node``, a look-up in
 this registry: every path to an object by id applies the same rules, and a new node type
-joins them by being defined, not by a new case in a list.
+joins them by registering itself, not by a new branch in ``resolve_node``.
 
 The type modules import each other in one direction only (no import cycles inside a layer:
-docs/architecture.md). Company is at the top of that order, since it lists what the other
-types point back at it from; a field pointing up the order names its type lazily
-(``Annotated[X, strawberry.lazy("schema.types.x")]``) and reaches the class through a
-``NodeRef`` below. A ``NodeRef`` is resolved when a field resolves, long after every type
-module was imported; ``check_node_types`` proves at start-up that the registry holds
-every node type of the schema.
+docs/architecture.md). Company is at the top of that order: it lists the types that point
+at it (a company's partnerships, customers, products, ...). A field pointing up the order
+names its type lazily (``Annotated[X, strawberry.lazy("schema.types.x")]``) and reaches the
+class through a ``NodeRef`` below. A ``NodeRef`` is resolved when a field resolves, long
+after every type module was imported; ``check_node_types`` proves at start-up that the
+registry holds every node type of the schema.
 """
 
 from __future__ import annotations
