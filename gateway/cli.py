@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "neo4j":
-        from scripts.neo4j_local import main as neo4j_main
+        from gateway.neo4j_local import main as neo4j_main
 
         return neo4j_main([args.action, "--instance", args.instance])
     if args.command == "schema":

@@ -63,7 +63,7 @@ from policy._model import (
     Tier,
 )
 from policy._oversight import OversightScope, oversees_financials, oversight_scope
-from policy._policy import Policy, PolicyError, load_policy
+from policy._policy import DEFAULT_POLICY_FILE, Policy, PolicyError, load_policy
 from policy._pricing import (
     MAX_DISCOUNT_PCT,
     Pricing,
@@ -108,6 +108,7 @@ __all__ = [
     "DEFAULT_MAX_NETWORK_DEPTH",
     "DEFAULT_MIN_BUCKET",
     "DEFAULT_PASSING_SCORE",
+    "DEFAULT_POLICY_FILE",
     "DEFAULT_PROTECTION_DAYS",
     "MAX_DISCOUNT_PCT",
     "MAX_SCORE",

@@ -1,5 +1,5 @@
-"""Statements of no aggregate: the database's constraints and indexes, and its readiness
-probe."""
+"""Statements of no aggregate: the database's constraints and indexes, its readiness
+probe, and the local server's first password change."""
 
 from typing import LiteralString
 
@@ -46,3 +46,8 @@ AWAIT_INDEXES_QUERY: LiteralString = "CALL db.awaitIndexes(300)"
 
 #: Readiness: the server answers a trivial read.
 PING_QUERY: LiteralString = "RETURN 1 AS ok"
+
+
+# A fresh local server (gateway/neo4j_local.py) has neo4j/neo4j with expired credentials;
+# run once against the `system` database.
+FIRST_LOGIN_QUERY: LiteralString = "ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO $new"

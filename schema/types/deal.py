@@ -20,16 +20,17 @@ from graph import DealRow, Forbidden, NotFound, Page, as_datetime
 from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.nodes import COMPANY, node_type
 from schema.types.connections import page_info
 from schema.types.customer import Customer
+from schema.types.data_link import DataLink
 from schema.types.node import Node, PageInfo
+from schema.types.partnership import Partnership
+from schema.types.product import Product
 from schema.types.user import User
 
 if TYPE_CHECKING:
-    from schema.types.data_link import DataLink
-    from schema.types.partnership import Partnership
-    from schema.types.product import Product
+    from schema.types.company import Company
 
 
 @strawberry.enum
@@ -42,6 +43,7 @@ class OpportunityStatus(Enum):
     EXPIRED = "EXPIRED"
 
 
+@node_type
 @strawberry.type(description="A deal a partner registered with the vendor of a partnership.")
 class Opportunity(Node):
     id: strawberry.ID
@@ -86,6 +88,11 @@ class Opportunity(Node):
             row=row,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.deals.deal(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field(
         description=(
             "The vendor's only (null and FORBIDDEN for the registrant): true when another "
@@ -102,21 +109,20 @@ class Opportunity(Node):
         return bool(self.row.props.get("conflict"))
 
     @strawberry.field(description="The partner company that registered the deal.")
-    async def registrant(self, info: Info) -> Company:
-        return await require_company(info, self.row.registrant)
+    async def registrant(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.registrant)
 
     @strawberry.field(description="The vendor of the partnership.")
-    async def vendor(self, info: Info) -> Company:
-        return await require_company(info, self.row.vendor)
+    async def vendor(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.vendor)
 
     @strawberry.field
-    async def partnership(
-        self, info: Info
-    ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")] | None:
-        from schema.types.partnership import Partnership
-
-        row = await info.context.reader.partnerships.partnership(self.row.partnership)
-        return Partnership.from_row(row) if row else None
+    async def partnership(self, info: Info) -> Partnership | None:
+        return await Partnership.load(info, self.row.partnership)
 
     @strawberry.field(description="Null when the viewer cannot see the customer.")
     async def customer(self, info: Info) -> Customer | None:
@@ -126,14 +132,10 @@ class Opportunity(Node):
         return Customer.from_row(row, info.context.policy) if row else None
 
     @strawberry.field(description="The product, through the product rules; null if none.")
-    async def product(
-        self, info: Info
-    ) -> Annotated[Product, strawberry.lazy("schema.types.product")] | None:
-        from schema.types.product import load_product
-
+    async def product(self, info: Info) -> Product | None:
         if self.row.product is None:
             return None
-        return await load_product(info, self.row.product)
+        return await Product.load(info, self.row.product)
 
     @strawberry.field(description="Null outside the registering company.")
     async def registered_by(self, info: Info) -> User | None:
@@ -145,15 +147,10 @@ class Opportunity(Node):
     @strawberry.field(
         description="The DataLink created for this deal (owner and recipient only), if any."
     )
-    async def data_link(
-        self, info: Info
-    ) -> Annotated[DataLink, strawberry.lazy("schema.types.data_link")] | None:
-        from schema.types.data_link import DataLink
-
+    async def data_link(self, info: Info) -> DataLink | None:
         if self.row.data_link is None:
             return None
-        row = await info.context.reader.data_sharing.data_link(self.row.data_link)
-        return DataLink.from_row(row) if row else None
+        return await DataLink.load(info, self.row.data_link)
 
 
 @strawberry.type(
