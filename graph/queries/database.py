@@ -3,28 +3,31 @@ probe, and the local server's first password change."""
 
 from typing import LiteralString
 
-# Uniqueness on `id` for every label (it also gives the id lookups their index).
+# Uniqueness on `id` for every label (it also gives the id lookups their index). Typed, so
+# that the statements built from it are LiteralString: a `str` entry could not build one.
+_UNIQUE_IDS: tuple[tuple[LiteralString, LiteralString], ...] = (
+    ("company_id", "Company"),
+    ("user_id", "User"),
+    ("partnership_id", "Partnership"),
+    ("customer_id", "Customer"),
+    ("contact_id", "Contact"),
+    ("data_link_id", "DataLink"),
+    ("opportunity_id", "Opportunity"),
+    ("product_id", "Product"),
+    ("course_id", "Course"),
+    ("mdf_request_id", "MdfRequest"),
+    ("sharing_policy_id", "SharingPolicy"),
+    ("audit_event_id", "AuditEvent"),
+    # One per (vendor, account) that ever had a deal registered: the lock of the
+    # conflict rule (graph/queries/deals.py).
+    ("account_lock_id", "AccountLock"),
+    ("tier_discount_id", "TierDiscount"),
+    ("scorecard_config_id", "ScorecardConfig"),
+)
+
 _CONSTRAINTS: tuple[LiteralString, ...] = tuple(
     "CREATE CONSTRAINT " + name + " IF NOT EXISTS FOR (n:" + label + ") REQUIRE n.id IS UNIQUE"
-    for name, label in (
-        ("company_id", "Company"),
-        ("user_id", "User"),
-        ("partnership_id", "Partnership"),
-        ("customer_id", "Customer"),
-        ("contact_id", "Contact"),
-        ("data_link_id", "DataLink"),
-        ("opportunity_id", "Opportunity"),
-        ("product_id", "Product"),
-        ("course_id", "Course"),
-        ("mdf_request_id", "MdfRequest"),
-        ("sharing_policy_id", "SharingPolicy"),
-        ("audit_event_id", "AuditEvent"),
-        # One per (vendor, account) that ever had a deal registered: the lock of the
-        # conflict rule (graph/queries/deals.py).
-        ("account_lock_id", "AccountLock"),
-        ("tier_discount_id", "TierDiscount"),
-        ("scorecard_config_id", "ScorecardConfig"),
-    )
+    for name, label in _UNIQUE_IDS
 )
 
 _INDEXES: tuple[LiteralString, ...] = (
