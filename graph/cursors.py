@@ -15,7 +15,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from graph.errors import BadUserInput
 
@@ -55,10 +55,10 @@ class CursorCodec:
         # Past the MAC the payload is ours, unless the secret leaked or a bug wrote it:
         # still checked, so that nothing in it can turn into an internal error.
         try:
-            decoded = json.loads(payload)
+            decoded: object = json.loads(payload)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise _invalid() from exc
-        if not (isinstance(decoded, list) and len(decoded) == 3):
+        if not (_is_array(decoded) and len(decoded) == 3):
             raise _invalid()
         cursor_ordering, key, row_id = decoded
         if cursor_ordering != ordering:
@@ -75,7 +75,18 @@ def _invalid() -> BadUserInput:
     return BadUserInput("Invalid cursor", argument="after")
 
 
-def _is_text(value: Any) -> bool:
+def _is_array(value: object) -> TypeGuard[list[object]]:
+    """A JSON array, as a list of values still to be checked one by one (``isinstance``
+    alone narrows to a list of unknown items, which strict pyright will not read)."""
+    return isinstance(value, list)
+
+
+def _is_object(value: object) -> TypeGuard[dict[object, object]]:
+    """A JSON object, as a dict of values still to be checked (see ``_is_array``)."""
+    return isinstance(value, dict)
+
+
+def _is_text(value: object) -> TypeGuard[str]:
     """A str the driver can send: UTF-8 encodable (JSON may hold lone surrogates)."""
     if not isinstance(value, str):
         return False
@@ -98,7 +109,7 @@ def _dump(value: Any) -> Any:
     raise TypeError(f"unsupported sort key {type(value).__name__}")
 
 
-def _load(value: Any) -> Any:
+def _load(value: object) -> Any:
     """A sort key as ``_dump`` wrote it: a scalar Neo4j can compare, or a datetime."""
     if value is None or isinstance(value, bool):
         return value
@@ -110,7 +121,7 @@ def _load(value: Any) -> Any:
         return value  # NaN and infinities compare (as nothing) without an error
     if _is_text(value):
         return value
-    if isinstance(value, dict) and value.keys() == {"dt"} and _is_text(value["dt"]):
+    if _is_object(value) and value.keys() == {"dt"} and _is_text(value["dt"]):
         try:
             moment = datetime.fromisoformat(value["dt"])
         except ValueError as exc:

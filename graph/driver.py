@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
@@ -63,7 +63,7 @@ class QueryStats:
 
     round_trips: int = 0
     db_seconds: float = 0.0
-    queries: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list[str])
     batches: int = 0
     on_batch: Callable[[str, int], None] | None = field(default=None, repr=False)
 
@@ -216,14 +216,15 @@ class WriteTx:
 
 
 @contextlib.asynccontextmanager
-async def _translated() -> AsyncIterator[None]:
+async def _translated() -> AsyncGenerator[None, None]:
     """Driver errors translated into the gateway's."""
     try:
         yield
     except neo4j_errors.ClientError as exc:
         # A transaction past its timeout is terminated; one that was waiting for a
         # lock then reports LockClientStopped instead of TransactionTimedOut.
-        if exc.code is not None and any(part in exc.code for part in _TIMED_OUT):
+        # (The code is never None: driver 6 reports an unknown one as ...General.UnknownError.)
+        if any(part in exc.code for part in _TIMED_OUT):
             raise QueryTimeout() from exc
         raise
     except _UNAVAILABLE as exc:
@@ -253,7 +254,7 @@ def _span(query: LiteralString, kind: str) -> contextlib.AbstractContextManager[
 @contextlib.asynccontextmanager
 async def _round_trip(
     stats: QueryStats | None, query: LiteralString = "", kind: str = "read"
-) -> AsyncIterator[None]:
+) -> AsyncGenerator[None, None]:
     """One counted round trip (a span too), with driver errors translated into the gateway's."""
     started = time.perf_counter()
     try:
@@ -270,4 +271,6 @@ async def _records(result: neo4j.AsyncResult) -> list[dict[str, Any]]:
     # Queries return maps and scalars, never Node objects, so the recursive
     # conversion of Record.data() (a tenth of the decode time) is not needed.
     keys = result.keys()
-    return [dict(zip(keys, record, strict=True)) async for record in result]
+    # iter(record), what zip calls anyway: a Record is typed as a bare tuple, whose items
+    # are unknown to the type checker, but its __iter__ as an iterator of Any.
+    return [dict(zip(keys, iter(record), strict=True)) async for record in result]

@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from graph.driver import Database
 from graph.errors import ServiceUnavailable
@@ -85,7 +86,7 @@ class AuditFeed:
         *prefixes: str,
         company: str,
         wants: Callable[[FeedEvent], bool] = _every_event,
-    ) -> AsyncIterator[asyncio.Queue[FeedEvent]]:
+    ) -> AsyncGenerator[asyncio.Queue[FeedEvent], None]:
         """Events that concern ``company`` and whose action starts with one of
         ``prefixes``, from now on, until closed; ``wants`` may refuse one on its facts
         (it must not read the database: it runs for every candidate event)."""
@@ -153,7 +154,7 @@ class AuditFeed:
             self._seen[row["id"]] = at
             if at > self._cursor:
                 self._cursor = at
-            deal = row.get("deal") or {}
+            deal: Mapping[str, Any] = row.get("deal") or {}
             self._deliver(
                 FeedEvent(
                     id=str(row["id"]),

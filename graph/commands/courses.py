@@ -92,7 +92,7 @@ class CourseCommands(CommandSet):
                 raise NotFound("Course", argument="courseId")
             row = rows[0]
             vendor = row["vendor"]
-            partners = {vendor} if row["partnered"] else set()
+            partners: set[str] = {vendor} if row["partnered"] else set()
             if vendor != v.company_id and not partners:
                 raise NotFound("Course", argument="courseId")
             if not may_record_completion(v.company_id, v.role, vendor, partners):

@@ -64,7 +64,8 @@ class _Edges:
 
     def _targets(self, data: GraphData) -> Iterator[list[str]]:
         for row in getattr(data, self.field):
-            ids = row.get(self.key)
+            # An id, or a list of them (graph/generator/model.py); rows are plain dicts.
+            ids: str | list[str] | tuple[str, ...] | None = row.get(self.key)
             yield [] if ids is None else list(ids) if isinstance(ids, list | tuple) else [ids]
 
 

@@ -37,18 +37,18 @@ class GraphData:
     - sharing_policies: id, tier, groups, company (HAS_POLICY)
     """
 
-    companies: list[Row] = field(default_factory=list)
-    users: list[Row] = field(default_factory=list)
-    partnerships: list[Row] = field(default_factory=list)
-    customers: list[Row] = field(default_factory=list)
-    contacts: list[Row] = field(default_factory=list)
-    data_links: list[Row] = field(default_factory=list)
-    opportunities: list[Row] = field(default_factory=list)
-    products: list[Row] = field(default_factory=list)
-    courses: list[Row] = field(default_factory=list)
-    completions: list[Row] = field(default_factory=list)
-    mdf_requests: list[Row] = field(default_factory=list)
-    sharing_policies: list[Row] = field(default_factory=list)
+    companies: list[Row] = field(default_factory=list[Row])
+    users: list[Row] = field(default_factory=list[Row])
+    partnerships: list[Row] = field(default_factory=list[Row])
+    customers: list[Row] = field(default_factory=list[Row])
+    contacts: list[Row] = field(default_factory=list[Row])
+    data_links: list[Row] = field(default_factory=list[Row])
+    opportunities: list[Row] = field(default_factory=list[Row])
+    products: list[Row] = field(default_factory=list[Row])
+    courses: list[Row] = field(default_factory=list[Row])
+    completions: list[Row] = field(default_factory=list[Row])
+    mdf_requests: list[Row] = field(default_factory=list[Row])
+    sharing_policies: list[Row] = field(default_factory=list[Row])
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in vars(self).items()}

@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from graph.importing.fields import ENTITIES
 
@@ -38,9 +38,9 @@ class EntityMapping:
     #: graph property -> CSV columns (joined with a space when several).
     columns: Mapping[str, tuple[str, ...]]
     #: reference name (customer, company, partner) -> CSV column.
-    references: Mapping[str, str] = field(default_factory=dict)
+    references: Mapping[str, str] = field(default_factory=dict[str, str])
     #: graph property -> {CSV value: graph value}.
-    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict[str, Mapping[str, str]])
 
     def required_columns(self) -> list[str]:
         cols = [self.id_column, *(c for cs in self.columns.values() for c in cs)]
@@ -129,10 +129,16 @@ def _mapping(name: str, raw: Mapping[str, Any], base: Path) -> EntityMapping:
         raise ConfigError(f"{where}.references: map one of {sorted(spec.references)}")
     values: dict[str, dict[str, str]] = {}
     for prop, table in dict(raw.get("values") or {}).items():
-        if prop not in columns or not isinstance(table, dict):
+        if prop not in columns or not _is_table(table):
             raise ConfigError(f"{where}.values: {prop!r} is not a mapped column")
         values[prop] = {str(k): str(v) for k, v in table.items()}
     return EntityMapping(name, _inside(base, file, where), id_column, columns, references, values)
+
+
+def _is_table(value: object) -> TypeGuard[dict[object, object]]:
+    """A TOML table, as a dict whose keys and values are still to be checked (``isinstance``
+    alone narrows to a dict of unknown items, which strict pyright will not read)."""
+    return isinstance(value, dict)
 
 
 def _inside(base: Path, file: str, where: str) -> Path:

@@ -79,7 +79,11 @@ def _domain(raw: str) -> str:
 
 
 def _datetime(raw: str) -> datetime:
-    for parse in (datetime.fromisoformat, lambda r: datetime.strptime(r, "%m/%d/%Y")):
+    parsers: tuple[Callable[[str], datetime], ...] = (
+        datetime.fromisoformat,
+        lambda r: datetime.strptime(r, "%m/%d/%Y"),
+    )
+    for parse in parsers:
         try:
             value = parse(raw)
         except ValueError:
@@ -128,7 +132,7 @@ class Entity:
     query: LiteralString
     #: Properties of the graph model that an import must never set, with the reason the
     #: mapping file is refused if it maps one.
-    refused: Mapping[str, str] = field(default_factory=dict)
+    refused: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 TIERS = ("LOW", "MEDIUM", "HIGH")

@@ -45,13 +45,13 @@ class RowError:
 @dataclass
 class ImportReport:
     #: Rows written by this run, by entity.
-    written: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict[str, int])
     #: Partnership rows whose partnership exists already: import never changes one.
-    unchanged: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict[str, int])
     #: Every bad row of the import, earlier interrupted runs included.
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list[RowError])
     #: Where this run took over from a checkpoint: entity -> last line already done.
-    resumed_from: dict[str, int] = field(default_factory=dict)
+    resumed_from: dict[str, int] = field(default_factory=dict[str, int])
 
 
 @dataclass

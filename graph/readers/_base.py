@@ -177,5 +177,5 @@ async def grouped(
     for group, parents in groups.items():
         pages = await run(group, list(dict.fromkeys(parents)))
         for parent in parents:
-            results[(group, parent)] = pages.get(parent, Page.empty())
+            results[(group, parent)] = pages.get(parent, Page[R].empty())
     return [results[(group_of(k), parent_of(k))] for k in keys]

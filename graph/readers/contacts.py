@@ -45,7 +45,7 @@ class ContactReader(AggregateReader):
         if not sees_company_contacts(
             self.viewer.company_id, company_id, self.viewer.active_partners
         ):
-            return Page.empty()
+            return Page[ContactRow].empty()
         result: Page[ContactRow] = await self._company_contact_pages.load((company_id, args))
         return result
 

@@ -78,7 +78,7 @@ class CourseReader(AggregateReader):
     async def courses_of(self, company_id: str, args: PageArgs) -> Page[CourseRow]:
         v = self.viewer
         if not sees_vendor_offerings(v.company_id, company_id, v.active_partners):
-            return Page.empty()
+            return Page[CourseRow].empty()
         result: Page[CourseRow] = await self._pages.load((company_id, args))
         return result
 

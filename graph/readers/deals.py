@@ -86,6 +86,6 @@ class DealReader(AggregateReader):
         query = deals_page_query(of_partnership=partnership_id is not None)
         rows = await self._read(query, params)
         if not rows:
-            return Page.empty()
+            return Page[DealRow].empty()
         record = rows[0]
         return self.paging.page(self.ORDERING, args, record["total"], record["page"], _row)

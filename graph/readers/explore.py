@@ -273,7 +273,7 @@ class ExploreReader(AggregateReader):
         ids = sorted({i for r in rows for i in (*r["mine"], *r["theirs"])})
         loaded = await self._customers.customers_by_ids(ids)
         customers = {c.id: c for c in loaded if c is not None}
-        accounts = []
+        accounts: list[OverlapAccountRow] = []
         for r in sorted(rows, key=lambda r: str(r["account"])):
             theirs = [
                 customers[i]

@@ -111,7 +111,7 @@ class OversightReader(AggregateReader):
     async def _load_breakdowns(
         self, keys: Sequence[tuple[int, str | None]]
     ) -> list[list[PartnershipFigures]]:
-        results = []
+        results: list[list[PartnershipFigures]] = []
         query = oversight_breakdown_query(self.scope)
         for first, after in keys:  # one per distinct (first, after): aliases at most
             params = self._params()

@@ -65,7 +65,7 @@ class ProductReader(AggregateReader):
         """The products a company sells, if the viewer's company may see them."""
         v = self.viewer
         if not sees_vendor_offerings(v.company_id, company_id, v.active_partners):
-            return Page.empty()
+            return Page[ProductRow].empty()
         result: Page[ProductRow] = await self._pages.load((company_id, args))
         return result
 
