@@ -10,7 +10,7 @@ SCALE ?= 0.01
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint typecheck unit neo4j-up neo4j-down neo4j-status neo4j-test-up neo4j-test-down \
-        seed token schema bench bench-short clean install federation-deps
+        seed token schema bench bench-short clean install federation-deps pyright-deps
 
 install: $(STAMP)
 
@@ -67,8 +67,24 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-typecheck: install
+## mypy --strict everywhere; pyright strict on graph/, where it enforces LiteralString (every
+## Cypher statement a literal, never spliced from a str: docs/architecture.md). mypy does not.
+typecheck: install pyright-deps
 	$(VENV)/bin/mypy
+	$(PYRIGHT) -p pyproject.toml
+
+## pyright, pinned with its lock file in tools/pyright (the npm package runs offline, unlike the
+## pip wrapper, which fetches it when run): `npm ci` again only when the lock changes.
+PYRIGHT_NODE := tools/pyright
+PYRIGHT_STAMP := $(PYRIGHT_NODE)/node_modules/.package-lock.json
+PYRIGHT := $(PYRIGHT_NODE)/node_modules/.bin/pyright
+
+pyright-deps: $(PYRIGHT_STAMP)
+
+$(PYRIGHT_STAMP): $(PYRIGHT_NODE)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (Node >= 20) for pyright (make typecheck)"; exit 1; }
+	npm ci --prefix $(PYRIGHT_NODE) --no-audit --no-fund
+	@touch $@
 
 test: lint typecheck neo4j-test-up federation-deps browser
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -106,7 +122,8 @@ browser:
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; \
 	fi
 
-unit: install
+# pyright too: tests/unit/test_literal_string.py runs it on its fixtures.
+unit: install pyright-deps
 	$(PY) -m pytest -m "not db" $(PYTEST_ARGS)
 
 ## Benchmarks on the `bench` Neo4j (:7689): floor, gateway, @neo4j/graphql (docs/benchmarks.md).
