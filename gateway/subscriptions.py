@@ -10,8 +10,9 @@ token's ``exp`` even when nothing runs on it.
 
 Each ``subscribe`` message passes the admission of an HTTP body (limits,
 persisted queries, rate limit) and the per-user limits of ``SocketRegistry``
-before Strawberry runs it, and is refused with an ``error`` message carrying
-the same code.
+before Strawberry runs it. A refused operation gets an ``error`` message whose
+payload is the error of the HTTP refusal (``gateway.errors.socket_error``: the
+same code, message and extensions).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -42,8 +42,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.utils.aio import aclosing
 
-from gateway.admission import Refused, admit_operation
+from gateway.admission import admit_operation
 from gateway.auth import bearer_token
+from gateway.errors import RateLimited, TooManyOperations, socket_error
 from gateway.logs import request_id_var
 from graph import GatewayError, QueryStats, Unauthenticated, Viewer, load_viewer
 from schema import Context
@@ -241,6 +242,8 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
     def _refusal(self, payload: Any) -> GraphQLFormattedError | None:
+        """The error that refuses a ``subscribe`` message before Strawberry registers it,
+        if any: admission, the operations running at once, the rate limit."""
         state = self.view.state
         assert self.session is not None
         user_id = self.session.user_id
@@ -248,21 +251,20 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             admitted = admit_operation(
                 payload, state.limits, state.settings.max_body_bytes, state.persisted
             )
-        except Refused as exc:
-            return {"message": exc.message, "extensions": {"code": exc.code}}
-        payload["query"] = admitted.query  # a persisted query runs by its text
-        per_socket = self.max_subscriptions_per_connection
-        if per_socket is not None and len(self.operations) >= per_socket:
-            return _too_many(f"At most {per_socket} operations at once on one connection")
-        per_user = self.view.sockets.max_operations
-        if self.view.sockets.operations(user_id) >= per_user:
-            return _too_many(f"At most {per_user} operations at once per user")
-        retry_after = state.rate_limiter.acquire(user_id)
-        if retry_after:
-            return {
-                "message": "Too many requests; slow down",
-                "extensions": {"code": "RATE_LIMITED", "retryAfter": math.ceil(retry_after)},
-            }
+            payload["query"] = admitted.query  # a persisted query runs by its text
+            per_socket = self.max_subscriptions_per_connection
+            if per_socket is not None and len(self.operations) >= per_socket:
+                raise TooManyOperations(
+                    f"At most {per_socket} operations at once on one connection"
+                )
+            per_user = self.view.sockets.max_operations
+            if self.view.sockets.operations(user_id) >= per_user:
+                raise TooManyOperations(f"At most {per_user} operations at once per user")
+            retry_after = state.rate_limiter.acquire(user_id)
+            if retry_after:
+                raise RateLimited(retry_after)
+        except GatewayError as exc:
+            return socket_error(exc)
         return None
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
@@ -275,11 +277,7 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return  # the socket is closing with 4403
         except GatewayError as exc:
             await operation.send_operation_message(
-                {
-                    "id": operation.id,
-                    "type": "error",
-                    "payload": [{"message": exc.message, "extensions": {"code": exc.code}}],
-                }
+                {"id": operation.id, "type": "error", "payload": [socket_error(exc)]}
             )
             return
         request_id_var.set(context.request_id)  # this task's log lines
@@ -302,7 +300,3 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 await operation.send_operation_message({"id": operation.id, "type": "complete"})
             self.operations.pop(operation.id, None)
             raise
-
-
-def _too_many(message: str) -> GraphQLFormattedError:
-    return {"message": message, "extensions": {"code": "TOO_MANY_OPERATIONS"}}
