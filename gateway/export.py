@@ -7,10 +7,11 @@ is null in JSON Lines and empty in CSV, never its value. Served at
 ``GET /export/customers.csv`` / ``.jsonl`` (bearer token) and by
 ``prm export --user``.
 
-Over HTTP an export costs one rate-limit token per page of ``PRM_MAX_FIRST``
-rows, as a GraphQL request costs one: the visible rows are counted first (that
-count takes the first page's token, so a user out of tokens causes no read),
-then the other pages' tokens are taken at once, before the first byte, or the
+Over HTTP an export is authenticated as a GraphQL request is
+(gateway/authenticate.py) and costs one rate-limit token per page of
+``PRM_MAX_FIRST`` rows: the visible rows are counted first (authentication
+takes the first page's token, so a user out of tokens causes no read), then
+the other pages' tokens are taken at once, before the first byte, or the
 export is refused with 429 ``RATE_LIMITED`` and ``Retry-After``. The price is
 stated in the ``X-Export-Rows``, ``X-Export-Page-Size`` and ``X-Export-Cost``
 headers, and the export streams at most the pages it was priced at. Every
@@ -33,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.auth import bearer_token
+from gateway.authenticate import authenticate
 from gateway.errors import RateLimited, RouteNotFound, error_response
 from gateway.spreadsheet import safe_record
 from gateway.state import AppState
@@ -45,7 +47,6 @@ from graph import (
     GraphReader,
     QueryStats,
     Viewer,
-    load_viewer,
 )
 from policy import FieldGroup, Policy
 
@@ -159,12 +160,8 @@ async def export_endpoint(request: Request) -> Response:
     owner = request.query_params.get("owner") or None
     page_size = state.settings.max_first
     try:
-        subject = await state.verifier.subject(bearer_token(request))
-        # The count is a read too: it takes the first page's token.
-        retry_after = state.rate_limiter.acquire(subject)
-        if retry_after:
-            raise RateLimited(retry_after)
-        viewer = await load_viewer(state.db, subject, state.policy)
+        # The count is a read too: authentication takes the first page's token.
+        viewer = await authenticate(state, bearer_token(request))
         rows = await count_visible(state.db, viewer, state.policy, state.codec, owner=owner)
     except GatewayError as exc:
         return error_response(exc, request_id)
@@ -174,7 +171,7 @@ async def export_endpoint(request: Request) -> Response:
         "x-export-page-size": str(page_size),
         "x-export-cost": str(pages),
     }
-    retry_after = state.rate_limiter.acquire(subject, tokens=pages - 1) if pages > 1 else 0.0
+    retry_after = state.rate_limiter.acquire(viewer.user_id, tokens=pages - 1) if pages > 1 else 0.0
     if retry_after:
         message = (
             f"This export costs {pages} rate-limit tokens (one per page of {page_size} rows); "

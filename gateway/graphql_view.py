@@ -1,12 +1,12 @@
 """The /graphql endpoint: admit, authenticate, build the request context, execute.
 
-Authentication happens here, before Strawberry sees the request, so an
-unauthenticated request never reaches a resolver: it gets HTTP 401 with a
-GraphQL error ``UNAUTHENTICATED``. Every refusal is an error of the tree
-answered by ``gateway.errors.error_response``; an executed result takes the
-status of an error that fails the whole request (a database that is down: 503
-``SERVICE_UNAVAILABLE``, whether it fails the viewer load or a resolver), else
-200.
+Authentication (gateway/authenticate.py) happens here, before Strawberry sees
+the request, so an unauthenticated request never reaches a resolver: it gets
+HTTP 401 with a GraphQL error ``UNAUTHENTICATED``. Every refusal is an error of
+the tree answered by ``gateway.errors.error_response``; an executed result
+takes the status of an error that fails the whole request (a database that is
+down: 503 ``SERVICE_UNAVAILABLE``, whether it fails the viewer load or a
+resolver), else 200.
 """
 
 from __future__ import annotations
@@ -33,19 +33,14 @@ from strawberry.types import ExecutionResult
 
 from gateway.admission import admit
 from gateway.auth import bearer_token
-from gateway.errors import (
-    BadRequest,
-    RateLimited,
-    RouteNotFound,
-    error_response,
-    result_status,
-)
+from gateway.authenticate import authenticate
+from gateway.errors import BadRequest, RouteNotFound, error_response, result_status
 from gateway.logs import request_id_var
 from gateway.metrics import outcome_of
 from gateway.state import AppState
 from gateway.subscriptions import MAX_OPERATIONS_PER_SOCKET, AdmittedTransportWS, SocketRegistry
 from gateway.tracing import tracer
-from graph import GatewayError, GraphReader, QueryStats, Viewer, load_viewer
+from graph import GatewayError, GraphReader, QueryStats, Viewer
 from graph.commands import GraphCommands
 from schema import Context
 
@@ -170,11 +165,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 raise BadRequest(
                     "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
                 )
-            subject = await state.verifier.subject(bearer_token(request))
-            retry_after = state.rate_limiter.acquire(subject)
-            if retry_after:
-                raise RateLimited(retry_after)
-            request.state.viewer = await load_viewer(state.db, subject, state.policy, stats)
+            request.state.viewer = await authenticate(state, bearer_token(request), stats)
             return await self.run(request)
         except GatewayError as exc:
             return error_response(exc, request_id)
