@@ -257,12 +257,12 @@ class Settings:
             raise SettingsError("PRM_MIN_BUCKET must be at least 1")
         if settings.apq_cache_size < 1:
             raise SettingsError("PRM_APQ_CACHE_SIZE must be at least 1")
-        if not settings.jwks_min_refresh_seconds >= 0:  # also NaN
-            raise SettingsError("PRM_JWKS_MIN_REFRESH_SECONDS must be 0 or more")
         if settings.ws_max_sockets_per_user < 1:
             raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
         if settings.ws_max_operations_per_user < 1:
             raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
+        if not settings.jwks_min_refresh_seconds >= 0:  # also NaN
+            raise SettingsError("PRM_JWKS_MIN_REFRESH_SECONDS must be 0 or more")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings
