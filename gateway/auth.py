@@ -123,12 +123,18 @@ class TokenVerifier:
         return subject
 
 
-def bearer_token(conn: HTTPConnection) -> str:
-    header = conn.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer(header: str | None) -> str:
+    """The token of an ``Authorization: Bearer ...`` value, wherever it travelled (an HTTP
+    header, a WebSocket's ``connection_init`` payload)."""
+    scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token")
     return token.strip()
+
+
+def bearer_token(conn: HTTPConnection) -> str:
+    """The token of a request's (or a WebSocket upgrade's) Authorization header."""
+    return bearer(conn.headers.get("authorization"))
 
 
 def mint_token(settings: Settings, user_id: str, ttl_seconds: int = 8 * 3600) -> str:
