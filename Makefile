@@ -77,6 +77,7 @@ FUZZ_EXAMPLES ?= 1000
 fuzz: neo4j-test-up
 	PRM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly \
 	  tests/db/test_schema_fuzz.py tests/db/test_random_queries_against_reference.py \
+	  tests/db/test_random_queries_over_websocket.py \
 	  tests/db/test_account_overlap_against_reference.py \
 	  tests/db/test_network_against_reference.py \
 	  tests/db/test_figures_against_reference.py \

@@ -24,7 +24,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -35,9 +34,9 @@ from gateway.auth import bearer_token
 from gateway.logs import request_id_var
 from gateway.metrics import outcome_of
 from gateway.state import AppState
-from gateway.subscriptions import AdmittedTransportWS
+from gateway.subscriptions import MAX_OPERATIONS_PER_SOCKET, AdmittedTransportWS, SocketRegistry
 from gateway.tracing import tracer
-from graph import GatewayError, GraphReader, QueryStats, Unauthenticated, Viewer, load_viewer
+from graph import GatewayError, GraphReader, QueryStats, Viewer, load_viewer
 from graph.commands import GraphCommands
 from schema import Context
 
@@ -58,8 +57,6 @@ def error_response(
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    # Each subscription holds a feed listener; a client needs a handful, not hundreds.
-    max_subscriptions_per_connection = 10
     graphql_transport_ws_handler_class = AdmittedTransportWS
 
     def __init__(self, state: AppState) -> None:
@@ -69,8 +66,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Each subscription holds a feed listener; a client needs a handful, not
+            # hundreds (an __init__ argument: strawberry's default would win over a
+            # class attribute).
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_SOCKET,
         )
         self.state = state
+        #: This worker's sockets by user, for the per-user limits.
+        self.sockets = SocketRegistry(
+            state.settings.ws_max_sockets_per_user, state.settings.ws_max_operations_per_user
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET that carries only a persisted query's hash is an operation, not a browser.
@@ -80,7 +85,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            # graphql-transport-ws: authenticated at connection_init (on_ws_connect).
+            # graphql-transport-ws: authenticated at connection_init, authorized again
+            # for each operation and event (gateway/subscriptions.py).
             await self.run(WebSocket(scope, receive=receive, send=send))
             return
         request = Request(scope, receive)
@@ -163,6 +169,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 request, state.limits, state.settings.max_body_bytes, state.persisted
             )
             request.state.operation = operation_of(admitted.document, admitted.operation_name)
+            if request.state.operation[0] == "subscription":
+                # An HTTP response cannot carry events; the socket authorizes each one.
+                message = "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
+                return error_response(400, "BAD_REQUEST", message, request_id)
             subject = await state.verifier.subject(bearer_token(request))
             retry_after = state.rate_limiter.acquire(subject)
             if retry_after:
@@ -183,13 +193,21 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         if isinstance(request, WebSocket):
-            # The viewer is not known before connection_init; on_ws_connect fills it in.
+            # The socket's own context holds no viewer: each operation on the socket
+            # gets a context of its own (AdmittedTransportWS.fresh_context).
             return Context.pending(request_id=uuid.uuid4().hex, request=request, response=response)
-        return self._context(request, request.state.viewer, request.state.stats, response)
+        state = request.state
+        return self.context_for(request, state.viewer, state.stats, response, state.request_id)
 
-    def _context(
-        self, request: Request | WebSocket, viewer: Viewer, stats: QueryStats, response: Any
+    def context_for(
+        self,
+        request: Request | WebSocket,
+        viewer: Viewer,
+        stats: QueryStats,
+        response: Any,
+        request_id: str,
     ) -> Context:
+        """One request's context: a reader (with its loaders) and commands for ``viewer``."""
         s = self.state
         reader = GraphReader(
             s.db,
@@ -206,7 +224,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             viewer=viewer,
             reader=reader,
             policy=s.policy,
-            request_id=request.state.request_id,
+            request_id=request_id,
             commands=GraphCommands(
                 s.db, viewer, s.policy, stats, deal_protection_days=s.settings.deal_protection_days
             ),
@@ -214,29 +232,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request=request,
             response=response,
         )
-
-    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
-        """Authenticate a subscription connection from its connection_init payload.
-
-        Browsers cannot set headers on a WebSocket, so the token travels as
-        ``{"authorization": "Bearer ..."}`` in the payload (an Authorization
-        header on the upgrade request works too). A bad token closes the
-        socket with 4403; nothing runs before this succeeds.
-        """
-        socket: WebSocket = context.request
-        params = context.connection_params or {}
-        header = params.get("authorization") or params.get("Authorization")
-        try:
-            token = _bearer(header) if isinstance(header, str) else bearer_token(socket)
-            subject = await self.state.verifier.subject(token)
-            stats = QueryStats()
-            viewer = await load_viewer(self.state.db, subject, self.state.policy, stats)
-        except GatewayError as exc:
-            log.info("subscription refused: %s", exc.message)
-            raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from exc
-        socket.state.request_id = context.request_id
-        context.become(self._context(socket, viewer, stats, context.response))
-        return None
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -268,13 +263,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, separators=(",", ":"))
-
-
-def _bearer(header: str) -> str:
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Missing bearer token")
-    return token.strip()
 
 
 def operation_of(document: DocumentNode, name: str | None) -> tuple[str | None, str | None]:

@@ -73,6 +73,11 @@ class Settings:
     max_cost: int = _LIMITS.max_cost
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 100
+    #: Open WebSockets per user and worker (PRM_WS_MAX_SOCKETS_PER_USER): more close 4429.
+    ws_max_sockets_per_user: int = 10
+    #: Operations running at once per user and worker, over all its sockets
+    #: (PRM_WS_MAX_OPERATIONS_PER_USER): more are refused with TOO_MANY_OPERATIONS.
+    ws_max_operations_per_user: int = 30
     expose_stats: bool = True
     log_level: str = "INFO"
     #: ``json`` (one object a line, with the request id) or ``text`` (PRM_LOG_FORMAT).
@@ -221,6 +226,8 @@ class Settings:
             max_cost=integer("PRM_MAX_COST", _LIMITS.max_cost),
             rate_limit_per_second=number("PRM_RATE_LIMIT_PER_SECOND", 20.0),
             rate_limit_burst=integer("PRM_RATE_LIMIT_BURST", 100),
+            ws_max_sockets_per_user=integer("PRM_WS_MAX_SOCKETS_PER_USER", 10),
+            ws_max_operations_per_user=integer("PRM_WS_MAX_OPERATIONS_PER_USER", 30),
             expose_stats=flag("PRM_EXPOSE_STATS", not prod),
             log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
             log_format="json" if log_format == "json" else "text",
@@ -252,6 +259,10 @@ class Settings:
             raise SettingsError("PRM_APQ_CACHE_SIZE must be at least 1")
         if not settings.jwks_min_refresh_seconds >= 0:  # also NaN
             raise SettingsError("PRM_JWKS_MIN_REFRESH_SECONDS must be 0 or more")
+        if settings.ws_max_sockets_per_user < 1:
+            raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
+        if settings.ws_max_operations_per_user < 1:
+            raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

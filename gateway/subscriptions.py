@@ -1,37 +1,238 @@
-"""graphql-transport-ws with the same admission as HTTP: limits and the rate limit.
+"""graphql-transport-ws, authorized like HTTP: every operation and every event on its own.
 
-Over a WebSocket, a client may send any operation (queries and mutations too)
-after connection_init; each ``subscribe`` message is checked here like an HTTP
-request body before Strawberry runs it, and refused with an ``error`` message
-carrying the same code.
+A socket proves who its user is once, at ``connection_init``; what the user may
+do is decided again for each operation (query, mutation or subscription) and
+each subscription event, from the graph as it is then: the token's ``exp`` is
+checked, the viewer reloaded, and a new reader, loaders and commands built, as
+for an HTTP request (``fresh_context``). A user who is no longer known, or a
+token past its ``exp``, closes the socket with 4403; a timer closes it at the
+token's ``exp`` even when nothing runs on it.
+
+Each ``subscribe`` message passes the admission of an HTTP body (limits,
+persisted queries, rate limit) and the per-user limits of ``SocketRegistry``
+before Strawberry runs it, and is refused with an ``error`` message carrying
+the same code.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import jwt
 from graphql import GraphQLFormattedError
+from starlette.websockets import WebSocketDisconnect
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
+    _OperationStreamClosed,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
     ErrorMessage,
+    Message,
     SubscribeMessage,
 )
+from strawberry.utils.aio import aclosing
 
 from gateway.admission import Refused, admit_operation
+from gateway.auth import bearer_token
+from gateway.logs import request_id_var
+from graph import GatewayError, QueryStats, Unauthenticated, Viewer, load_viewer
 from schema import Context
 
 if TYPE_CHECKING:
     from gateway.graphql_view import GraphQLEndpoint
 
+log = logging.getLogger("prm.gateway")
+
+#: Close codes: 4403 the token or its user no longer holds (as at connection_init),
+#: 4429 one socket too many for this user.
+FORBIDDEN = 4403
+TOO_MANY_CONNECTIONS = 4429
+#: Operations running at once on one socket (whatever the per-user limit).
+MAX_OPERATIONS_PER_SOCKET = 10
+
+
+@dataclass(frozen=True)
+class SocketSession:
+    """What ``connection_init`` proved: whose token, valid until when."""
+
+    token: str
+    user_id: str
+    #: The token's ``exp`` (seconds since the epoch).
+    expires_at: float
+
+    def check(self) -> None:
+        if time.time() >= self.expires_at:
+            raise Unauthenticated("Token expired")
+
+
+class SocketRegistry:
+    """This worker's acknowledged sockets by user: the per-user limits on open sockets and
+    on operations running at once (counted from each socket's live operations)."""
+
+    def __init__(self, max_sockets: int, max_operations: int) -> None:
+        self.max_sockets = max_sockets
+        self.max_operations = max_operations
+        self._by_user: dict[str, set[AdmittedTransportWS]] = {}
+
+    def add(self, user_id: str, socket: AdmittedTransportWS) -> bool:
+        """False when the user already has ``max_sockets`` open here."""
+        sockets = self._by_user.setdefault(user_id, set())
+        if len(sockets) >= self.max_sockets:
+            return False
+        sockets.add(socket)
+        return True
+
+    def remove(self, user_id: str, socket: AdmittedTransportWS) -> None:
+        sockets = self._by_user.get(user_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self._by_user[user_id]
+
+    def operations(self, user_id: str) -> int:
+        return sum(len(s.operations) for s in self._by_user.get(user_id, ()))
+
+
+def _bearer(header: str) -> str:
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Missing bearer token")
+    return token.strip()
+
 
 class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     view: GraphQLEndpoint
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session: SocketSession | None = None
+        self._closing = False
+        self._expiry: asyncio.Task[None] | None = None
+        #: Viewer loads that finish even when their operation is cancelled.
+        self._loads: set[asyncio.Task[Viewer]] = set()
+
+    # -- the connection --------------------------------------------------------------
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        # Strawberry's protocol steps, with our refusals: 4403 for a token or a user
+        # that does not hold, 4429 for one socket too many.
+        if self.connection_timed_out:
+            return
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        payload = message.get("payload", {})
+        if not isinstance(payload, dict):
+            await self._close(4400, "Invalid connection init payload")
+            return
+        if self.connection_init_received:
+            await self._close(4429, "Too many initialisation requests")
+            return
+        self.connection_init_received = True
+        self.context.connection_params = payload
+        try:
+            session = await self._open_session(payload)
+        except GatewayError as exc:
+            log.info("subscription refused: %s", exc.message)
+            await self._close(FORBIDDEN, "Forbidden")
+            return
+        if not self.view.sockets.add(session.user_id, self):
+            log.info("subscription refused: too many sockets for %s", session.user_id)
+            await self._close(TOO_MANY_CONNECTIONS, "Too many connections")
+            return
+        self.session = session
+        await self.send_message({"type": "connection_ack"})
+        self.connection_acknowledged = True
+        self._expiry = asyncio.create_task(self._close_at_expiry(session))
+        self._expiry.add_done_callback(self._task_done)
+
+    async def _open_session(self, params: Mapping[str, Any]) -> SocketSession:
+        """Browsers cannot set headers on a WebSocket, so the token travels as
+        ``{"authorization": "Bearer ..."}`` in the payload (an Authorization header
+        on the upgrade request works too)."""
+        state = self.view.state
+        header = params.get("authorization") or params.get("Authorization")
+        token = _bearer(header) if isinstance(header, str) else bearer_token(self.context.request)
+        subject = await state.verifier.subject(token)
+        await load_viewer(state.db, subject, state.policy)  # an unknown user goes no further
+        # The verifier has just checked the signature and required ``exp``.
+        claims = jwt.decode(token, options={"verify_signature": False})
+        return SocketSession(token=token, user_id=subject, expires_at=float(claims["exp"]))
+
+    async def _close_at_expiry(self, session: SocketSession) -> None:
+        await asyncio.sleep(max(0.0, session.expires_at - time.time()))
+        log.info("subscription socket closed: token expired")
+        await self._close(FORBIDDEN, "Token expired")
+
+    async def _close(self, code: int, reason: str) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        # The client may be gone already (its close crossed ours): nothing left to do.
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await self.websocket.close(code=code, reason=reason)
+
+    async def send_message(self, message: Message) -> None:
+        if self._closing:
+            return  # operations still finishing write to a socket that is gone
+        await super().send_message(message)
+
+    async def shutdown(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._expiry
+        if self.session is not None:
+            self.view.sockets.remove(self.session.user_id, self)
+        await super().shutdown()
+
+    # -- each operation --------------------------------------------------------------
+
+    async def fresh_context(self) -> Context:
+        """A context for one operation or one event, built as for an HTTP request: the
+        token's expiry checked, the viewer loaded, new reader, loaders and commands.
+        A token or user that no longer holds closes the socket with 4403."""
+        session = self.session
+        assert session is not None
+        state = self.view.state
+        stats = QueryStats(on_batch=state.metrics.observe_batch)
+        try:
+            session.check()
+            # Shielded: the client may close the socket (cancelling this operation)
+            # while the driver opens a connection for the read, and a connect cut short
+            # by a cancellation leaves the driver's socket unclosed.
+            load = asyncio.ensure_future(
+                load_viewer(state.db, session.user_id, state.policy, stats)
+            )
+            self._loads.add(load)
+            load.add_done_callback(self._load_done)
+            viewer = await asyncio.shield(load)
+        except Unauthenticated as exc:
+            log.info("subscription socket closed: %s", exc.message)
+            await self._close(FORBIDDEN, exc.message)
+            raise
+        context = self.view.context_for(
+            self.context.request, viewer, stats, self.context.response, uuid.uuid4().hex
+        )
+        context.renew = self.fresh_context
+        return context
+
+    def _load_done(self, load: asyncio.Task[Viewer]) -> None:
+        self._loads.discard(load)
+        if not load.cancelled():
+            load.exception()  # retrieved: an abandoned load's failure is nobody's
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged:
+        if self.connection_acknowledged and message["id"] not in self.operations:
             refusal = self._refusal(message.get("payload"))
             if refusal is not None:
                 error: ErrorMessage = {"id": message["id"], "type": "error", "payload": [refusal]}
@@ -41,6 +242,8 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
     def _refusal(self, payload: Any) -> GraphQLFormattedError | None:
         state = self.view.state
+        assert self.session is not None
+        user_id = self.session.user_id
         try:
             admitted = admit_operation(
                 payload, state.limits, state.settings.max_body_bytes, state.persisted
@@ -48,10 +251,58 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         except Refused as exc:
             return {"message": exc.message, "extensions": {"code": exc.code}}
         payload["query"] = admitted.query  # a persisted query runs by its text
-        retry_after = state.rate_limiter.acquire(self.context.viewer.user_id)
+        per_socket = self.max_subscriptions_per_connection
+        if per_socket is not None and len(self.operations) >= per_socket:
+            return _too_many(f"At most {per_socket} operations at once on one connection")
+        per_user = self.view.sockets.max_operations
+        if self.view.sockets.operations(user_id) >= per_user:
+            return _too_many(f"At most {per_user} operations at once per user")
+        retry_after = state.rate_limiter.acquire(user_id)
         if retry_after:
             return {
                 "message": "Too many requests; slow down",
                 "extensions": {"code": "RATE_LIMITED", "retryAfter": math.ceil(retry_after)},
             }
         return None
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Strawberry's ``run_operation``, with a context of the operation's own in place
+        of the socket's."""
+        try:
+            context = await self.fresh_context()
+        except Unauthenticated:
+            self.operations.pop(operation.id, None)
+            return  # the socket is closing with 4403
+        except GatewayError as exc:
+            await operation.send_operation_message(
+                {
+                    "id": operation.id,
+                    "type": "error",
+                    "payload": [{"message": exc.message, "extensions": {"code": exc.code}}],
+                }
+            )
+            return
+        request_id_var.set(context.request_id)  # this task's log lines
+        try:
+            result_source = await self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
+            async with aclosing(result_source):
+                await self._send_result_stream(operation, result_source)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except _OperationStreamClosed:
+            return
+        except Exception as error:
+            await self.handle_task_exception(error)
+            with contextlib.suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
+
+
+def _too_many(message: str) -> GraphQLFormattedError:
+    return {"message": message, "extensions": {"code": "TOO_MANY_OPERATIONS"}}

@@ -8,6 +8,12 @@ subscription sees the writes of every other process.
 An event's ``at`` is taken when its transaction starts, and the transaction
 commits up to ``overlap`` seconds later (the statement timeout bounds it), so
 each poll re-reads that window and drops the ids it has already delivered.
+
+Events are routed before anyone is woken: each event names the companies it
+concerns (the actor's, and a deal's registrant and vendor), each listener
+listens for one company and may refuse an event on its facts alone, so an event
+wakes only the subscribers it can concern; what they then do costs a viewer
+reload each, which is why it must not happen for every event in the system.
 """
 
 from __future__ import annotations
@@ -15,28 +21,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import LiteralString
 
 from graph.driver import Database
 from graph.errors import ServiceUnavailable
+from graph.queries.audit import FEED_EVENTS_QUERY, FEED_NOW_QUERY
 from graph.values import as_datetime
 
 log = logging.getLogger("prm.feed")
-
-FEED_EVENTS_QUERY: LiteralString = """
-MATCH (a:AuditEvent)
-WHERE a.at >= $since AND a.targetId IS NOT NULL
-  AND any(prefix IN $prefixes WHERE a.action STARTS WITH prefix)
-RETURN a.id AS id, a.at AS at, a.action AS action, a.targetId AS targetId,
-       a.actorId AS actorId, a.companyId AS companyId
-ORDER BY a.at, a.id
-LIMIT $limit
-"""
-
-DB_NOW_QUERY: LiteralString = "RETURN datetime() AS now"
 
 BATCH = 5000
 QUEUE_SIZE = 1000
@@ -49,12 +43,28 @@ class FeedEvent:
     action: str
     target_id: str
     actor_id: str | None
+    #: The actor's company.
     company_id: str | None
+    #: A deal event's parties: the registering partner and the vendor.
+    registrant_id: str | None = None
+    vendor_id: str | None = None
+
+    @property
+    def companies(self) -> frozenset[str]:
+        """Every company this event can concern."""
+        ids = (self.company_id, self.registrant_id, self.vendor_id)
+        return frozenset(i for i in ids if i is not None)
+
+
+def _every_event(event: FeedEvent) -> bool:
+    return True
 
 
 @dataclass(eq=False)
 class _Listener:
     prefixes: tuple[str, ...]
+    company: str
+    wants: Callable[[FeedEvent], bool]
     queue: asyncio.Queue[FeedEvent] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
 
 
@@ -64,23 +74,42 @@ class AuditFeed:
         self._interval = interval
         self._overlap = timedelta(seconds=overlap)
         self._listeners: set[_Listener] = set()
+        self._by_company: dict[str, set[_Listener]] = {}
         self._task: asyncio.Task[None] | None = None
         self._cursor: datetime | None = None
         self._seen: dict[str, datetime] = {}
 
     @contextlib.asynccontextmanager
-    async def listen(self, *prefixes: str) -> AsyncIterator[asyncio.Queue[FeedEvent]]:
-        """Events whose action starts with one of ``prefixes``, from now on, until closed."""
-        listener = _Listener(prefixes)
+    async def listen(
+        self,
+        *prefixes: str,
+        company: str,
+        wants: Callable[[FeedEvent], bool] = _every_event,
+    ) -> AsyncIterator[asyncio.Queue[FeedEvent]]:
+        """Events that concern ``company`` and whose action starts with one of
+        ``prefixes``, from now on, until closed; ``wants`` may refuse one on its facts
+        (it must not read the database: it runs for every candidate event)."""
+        listener = _Listener(prefixes, company, wants)
         if self._cursor is None:
             self._cursor = await self._db_now()
         self._listeners.add(listener)
+        self._by_company.setdefault(company, set()).add(listener)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="audit-feed")
         try:
             yield listener.queue
         finally:
             self._listeners.discard(listener)
+            of_company = self._by_company.get(company)
+            if of_company is not None:
+                of_company.discard(listener)
+                if not of_company:
+                    del self._by_company[company]
+
+    @property
+    def listening(self) -> int:
+        """How many subscriptions listen now (this process)."""
+        return len(self._listeners)
 
     async def close(self) -> None:
         if self._task is not None:
@@ -90,7 +119,7 @@ class AuditFeed:
             self._task = None
 
     async def _db_now(self) -> datetime:
-        now = as_datetime((await self._db.read(DB_NOW_QUERY, {}))[0]["now"])
+        now = as_datetime((await self._db.read(FEED_NOW_QUERY, {}))[0]["now"])
         assert now is not None
         return now
 
@@ -124,6 +153,7 @@ class AuditFeed:
             self._seen[row["id"]] = at
             if at > self._cursor:
                 self._cursor = at
+            deal = row.get("deal") or {}
             self._deliver(
                 FeedEvent(
                     id=str(row["id"]),
@@ -132,16 +162,24 @@ class AuditFeed:
                     target_id=str(row["targetId"]),
                     actor_id=row.get("actorId"),
                     company_id=row.get("companyId"),
+                    registrant_id=deal.get("registrant"),
+                    vendor_id=deal.get("vendor"),
                 )
             )
         horizon = self._cursor - self._overlap
         self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
 
     def _deliver(self, event: FeedEvent) -> None:
-        for listener in list(self._listeners):
-            if not event.action.startswith(listener.prefixes):
-                continue
-            try:
-                listener.queue.put_nowait(event)
-            except asyncio.QueueFull:
-                log.warning("audit feed: a slow subscriber dropped event %s", event.id)
+        # Only the listeners of the companies the event concerns are even looked at.
+        for company in event.companies:
+            for listener in list(self._by_company.get(company, ())):
+                self._offer(listener, event)
+
+    @staticmethod
+    def _offer(listener: _Listener, event: FeedEvent) -> None:
+        if not event.action.startswith(listener.prefixes) or not listener.wants(event):
+            return
+        try:
+            listener.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            log.warning("audit feed: a slow subscriber dropped event %s", event.id)

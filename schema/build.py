@@ -15,11 +15,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
-from strawberry.types.graphql import OperationType
 
 from schema.caps import enforce_caps
 from schema.disclosure import federation_sdl_off
-from schema.errors import ErrorCodes, coded
+from schema.errors import ErrorCodes
 from schema.federation import FEDERATION_VERSION
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
@@ -78,14 +77,9 @@ class GatewaySchema(strawberry.federation.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Strawberry logs every error with its stack trace; a FORBIDDEN field is
-        # an expected answer, not an incident. ErrorCodes logs the unexpected ones.
-        # A subscription's results bypass ErrorCodes.on_operation; they are coded
-        # here, in place, because this list is the one sent to the client.
-        if execution_context is not None and (
-            execution_context.operation_type is OperationType.SUBSCRIPTION
-        ):
-            request_id = getattr(execution_context.context, "request_id", None)
-            errors[:] = [coded(e, request_id) for e in errors]
+        # an expected answer, not an incident. ErrorCodes codes every result (streamed
+        # ones too) and logs the unexpected errors.
+        return
 
 
 def build_schema(*, introspection: bool = True, federation: bool = True) -> strawberry.Schema:

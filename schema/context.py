@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,21 +30,26 @@ class Context:
     feed: AuditFeed | None = None
     #: A subscription's connection_init payload (strawberry sets it).
     connection_params: dict[str, Any] | None = None
+    #: Over a WebSocket: a whole new context for the same socket, authorized as a new
+    #: request would be (the gateway's token check and viewer load, new loaders).
+    renew: Callable[[], Awaitable[Context]] | None = None
 
     @classmethod
     def pending(cls, *, request_id: str, request: Any, response: Any) -> Context:
-        """A WebSocket's context before connection_init: no viewer yet, so nothing runs
-        (the protocol refuses operations before the connection is acknowledged)."""
+        """A WebSocket's own context: it never has a viewer, so nothing runs with it;
+        each operation on the socket gets a context of its own (gateway/subscriptions.py)."""
         context = cls.__new__(cls)
         context.request_id = request_id
         context.request = request
         context.response = response
         context.feed = None
         context.connection_params = None
+        context.renew = None
         return context
 
     def become(self, ready: Context) -> None:
-        """Fill a pending context in place (strawberry holds on to this object)."""
+        """Take over ``ready``'s viewer, reader and commands in place (a running
+        subscription's resolvers hold on to this object)."""
         params = self.connection_params
         self.__dict__.update(ready.__dict__)
         self.connection_params = params
@@ -52,6 +58,14 @@ class Context:
         """After a mutation: the viewer and every cached row are read again."""
         self.viewer = await self.reader.refresh()
         self.commands.use_viewer(self.viewer)
+
+    async def reauthorize(self) -> None:
+        """Before each subscription event: everything a new request would build afresh
+        (token still valid, viewer reloaded, new reader, loaders and commands)."""
+        if self.renew is None:
+            await self.refresh()
+            return
+        self.become(await self.renew())
 
 
 Info = strawberry.Info[Context, None]

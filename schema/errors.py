@@ -59,14 +59,22 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
 
 
 class ErrorCodes(SchemaExtension):
-    """Applies ``coded`` to every error of the operation's result."""
+    """Applies ``coded`` to every error of the operation's result, and of each result
+    a stream sends (a subscription's events, or any operation over the WebSocket:
+    ``on_operation`` ends only after those have gone out)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._code(self.execution_context.result)
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        self._code(result)
+        yield
+
+    def _code(self, result: object) -> None:
         errors = getattr(result, "errors", None)
         if result is None or not errors:
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
-        result.errors = [coded(e, request_id) for e in errors]
+        result.errors = [coded(e, request_id) for e in errors]  # type: ignore[attr-defined]

@@ -20,3 +20,25 @@ WITH a ORDER BY a.at DESC, a.id
 WITH {id: a.id, k: a.at, props: a {.at, .action, .actorId, .targetId,
       detail: CASE WHEN $details THEN a.detail END}} AS row
 """ + page_return(descending=True)
+
+# The live feed (graph/feed.py): new events after $since, with the companies each one
+# concerns, so that the feed wakes only the subscribers of those companies. A deal's
+# parties are its registrant and its vendor (read once here for every subscriber).
+FEED_EVENTS_QUERY: LiteralString = """
+MATCH (a:AuditEvent)
+WHERE a.at >= $since AND a.targetId IS NOT NULL
+  AND any(prefix IN $prefixes WHERE a.action STARTS WITH prefix)
+WITH a ORDER BY a.at, a.id LIMIT $limit
+CALL (a) {
+  OPTIONAL MATCH (reg:Company)-[:REGISTERED]->(o:Opportunity {id: a.targetId})
+                 -[:UNDER]->(:Partnership)<-[:VENDOR_IN]-(vendor:Company)
+  WHERE a.action STARTS WITH 'deal.'
+  RETURN head(collect(CASE WHEN o IS NOT NULL
+                      THEN {registrant: reg.id, vendor: vendor.id} END)) AS deal
+}
+RETURN a.id AS id, a.at AS at, a.action AS action, a.targetId AS targetId,
+       a.actorId AS actorId, a.companyId AS companyId, deal
+ORDER BY a.at, a.id
+"""
+
+FEED_NOW_QUERY: LiteralString = "RETURN datetime() AS now"

@@ -1,6 +1,9 @@
 """Subscription fields (graphql-transport-ws on /graphql), fed by ``graph.feed.AuditFeed``.
 
-Each event is read again through the subscriber's own reader, with its viewer
-reloaded, before it is sent: a subscription applies exactly the rules of a
-query made at that moment (revoked access or a changed role count at once).
+A subscription listens for the events of its viewer's company, narrowed on the
+event's own facts (``AuditFeed.listen(company=..., wants=...)``), so an event
+wakes only the subscriptions it can concern. Each event that wakes one is then
+authorized as a new request would be (``Context.reauthorize``: token, viewer,
+reader and loaders anew) and read through the subscriber's own reader before it
+is sent: a revoked link or a changed role counts at once.
 """

@@ -9,6 +9,7 @@ import strawberry
 from graph import ActionForbidden
 from policy import audit_view
 from schema.context import Context, Info
+from schema.subscriptions._routing import same_company
 from schema.types.audit_event import AuditEvent
 
 
@@ -31,16 +32,18 @@ class AuditSubscriptions:
         context = info.context
         _overseer(context)
         assert context.feed is not None
-        async with context.feed.listen(action_prefix) as events:
+        company = context.viewer.company_id
+        async with context.feed.listen(
+            action_prefix, company=company, wants=lambda event: event.company_id == company
+        ) as events:
             while True:
                 event = await events.get()
-                # The viewer as it is now: a demoted or moved user stops here.
-                await context.refresh()
+                # Authorized as a new request: a demoted or moved user stops here.
+                await context.reauthorize()
                 _overseer(context)
+                same_company(context, company)
                 view = audit_view(context.viewer.role)
-                if event.company_id != context.viewer.company_id or event.action.startswith(
-                    view.hidden or ("\x00",)
-                ):
+                if event.company_id != company or event.action.startswith(view.hidden or ("\x00",)):
                     continue
                 yield AuditEvent(
                     id=strawberry.ID(event.id),

@@ -10,6 +10,7 @@ import strawberry
 from graph.deals_reader import OpportunityRow
 from graph.feed import FeedEvent
 from schema.context import Context, Info
+from schema.subscriptions._routing import same_company
 from schema.types.opportunity import Opportunity
 
 REGISTERED = "deal.register"
@@ -26,15 +27,21 @@ class DealEvent:
 
 
 async def _deal_events(
-    context: Context, wanted: Callable[[FeedEvent, OpportunityRow, Context], bool]
+    context: Context,
+    concerns: Callable[[FeedEvent, str], bool],
+    wanted: Callable[[FeedEvent, OpportunityRow, Context], bool],
 ) -> AsyncGenerator[DealEvent, None]:
     assert context.feed is not None
-    async with context.feed.listen("deal.") as events:
+    company = context.viewer.company_id
+    async with context.feed.listen(
+        "deal.", company=company, wants=lambda event: concerns(event, company)
+    ) as events:
         while True:
             event = await events.get()
-            # Read as a query made now would: the viewer reloaded (a changed role or
-            # a revoked link counts at once), the deal through its row rules.
-            await context.refresh()
+            # Read as a new request would: the viewer reloaded (a changed role or a
+            # revoked link counts at once), new loaders, the deal through its row rules.
+            await context.reauthorize()
+            same_company(context, company)
             row = await context.reader.deals.opportunity(event.target_id)
             if row is not None and wanted(event, row, context):
                 yield DealEvent(
@@ -42,6 +49,16 @@ async def _deal_events(
                 )
 
 
+# Before any reload, on the event's own facts: which company's subscribers it may concern.
+def _changed_for_registrant(event: FeedEvent, company: str) -> bool:
+    return not event.action.startswith(REGISTERED) and event.registrant_id == company
+
+
+def _registered_with_vendor(event: FeedEvent, company: str) -> bool:
+    return event.action.startswith(REGISTERED) and event.vendor_id == company
+
+
+# After the reload, on the deal as the viewer may read it now.
 def _status_change_of_own_deal(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
     return not event.action.startswith(REGISTERED) and row.registrant == context.viewer.company_id
 
@@ -59,7 +76,8 @@ class DealSubscriptions:
         )
     )
     async def deal_status_changed(self, info: Info) -> AsyncGenerator[DealEvent, None]:
-        async for event in _deal_events(info.context, _status_change_of_own_deal):
+        events = _deal_events(info.context, _changed_for_registrant, _status_change_of_own_deal)
+        async for event in events:
             yield event
 
     @strawberry.subscription(
@@ -69,5 +87,5 @@ class DealSubscriptions:
         )
     )
     async def deal_registered(self, info: Info) -> AsyncGenerator[DealEvent, None]:
-        async for event in _deal_events(info.context, _registered_with_us):
+        async for event in _deal_events(info.context, _registered_with_vendor, _registered_with_us):
             yield event

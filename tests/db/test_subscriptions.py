@@ -16,7 +16,7 @@ from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid
-from tests.support.ws import served, subscribe
+from tests.support.ws import listening, served, subscribe
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -49,10 +49,10 @@ async def url(app: Starlette) -> AsyncIterator[str]:
 
 
 async def test_an_executive_follows_its_company_audit_trail_and_nothing_else(
-    url: str, gateway: Gateway
+    url: str, gateway: Gateway, app: Starlette
 ) -> None:
     async with subscribe(url, gateway.token(v_analyst), AUDIT) as events:
-        await asyncio.sleep(0.3)
+        await listening(app, 1)
         await gateway.ok(o_exec, CHECKLIST, {"key": "theirs"})
         await gateway.ok(v_exec, CHECKLIST, {"key": "ours"})
         message = await events.next()
@@ -91,6 +91,15 @@ async def test_nothing_runs_before_connection_init(url: str) -> None:
             await asyncio.wait_for(socket.recv(), 5)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4401
+
+
+async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websocket(
+    gateway: Gateway,
+) -> None:
+    result = await gateway.query(v_analyst, AUDIT)
+    assert result.status == 400
+    assert result.codes() == ["BAD_REQUEST"]
+    assert "WebSocket" in result.errors[0]["message"]
 
 
 async def test_the_audit_trail_is_also_a_query(gateway: Gateway) -> None:
@@ -159,13 +168,13 @@ async def deal_graph(load_graph: GraphLoader) -> None:
 
 @pytest.mark.usefixtures("deal_graph")
 async def test_a_vendor_manager_hears_of_deals_under_the_partnerships_it_manages_only(
-    url: str, gateway: Gateway
+    url: str, gateway: Gateway, app: Starlette
 ) -> None:
     async with (
         subscribe(url, gateway.token(dv_manager), REGISTERED) as mine,
         subscribe(url, gateway.token(dv_manager2), REGISTERED) as theirs,
     ):
-        await asyncio.sleep(0.3)
+        await listening(app, 2)
         first = await register(gateway, dp_rep, pa_p, dp_customer, "Acme expansion")
         heard = (await mine.next())["payload"]["data"]["dealRegistered"]
         assert heard == {
@@ -180,14 +189,14 @@ async def test_a_vendor_manager_hears_of_deals_under_the_partnerships_it_manages
 
 @pytest.mark.usefixtures("deal_graph")
 async def test_a_partner_rep_hears_of_status_changes_of_its_own_deals_only(
-    url: str, gateway: Gateway
+    url: str, gateway: Gateway, app: Starlette
 ) -> None:
     async with (
         subscribe(url, gateway.token(dp_rep2), CHANGED) as colleague,
         subscribe(url, gateway.token(dq_rep), CHANGED) as competitor,
         subscribe(url, gateway.token(dp_rep), CHANGED) as registrant,
     ):
-        await asyncio.sleep(0.3)
+        await listening(app, 3)
         deal = await register(gateway, dp_rep, pa_p, dp_customer, "Acme expansion")
         await gateway.ok(dv_manager, APPROVE, {"id": deal})
         heard = (await registrant.next())["payload"]["data"]["dealStatusChanged"]
@@ -230,10 +239,10 @@ async def test_an_analyst_does_not_see_mdf_in_the_audit_trail(gateway: Gateway) 
 
 
 async def test_a_subscriber_demoted_meanwhile_gets_nothing_more(
-    url: str, gateway: Gateway, db: Database
+    url: str, gateway: Gateway, db: Database, app: Starlette
 ) -> None:
     async with subscribe(url, gateway.token(v_exec2), AUDIT) as events:
-        await asyncio.sleep(0.3)
+        await listening(app, 1)
         await db.write("MATCH (u:User {id: $id}) SET u.role = 'REP'", {"id": v_exec2})
         await gateway.ok(v_exec, CHECKLIST, {"key": "after"})
         message = await events.next()
