@@ -8,7 +8,7 @@ from graph import NotFound
 from graph.commands import ProductChanges, ProductInput, TierDiscountInput
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.enums import CollaborationTier
+from schema.types.enums import Tier
 from schema.types.product import (
     DiscountSchedule,
     Product,
@@ -39,7 +39,7 @@ class UpdateProductInput:
 
 @strawberry.input
 class TierDiscountSetting:
-    tier: CollaborationTier
+    tier: Tier
     discount_pct: float | None = strawberry.field(
         description="Percent off list price; null clears it and the default applies again."
     )

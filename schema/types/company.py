@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from graph import CompanyRow, Forbidden, Page
-from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
@@ -21,7 +20,7 @@ from schema.types.connections import (
     PartnershipConnection,
     page_info,
 )
-from schema.types.enums import CollaborationTier, PartnershipStatus
+from schema.types.enums import FieldGroup, PartnershipStatus, Tier
 from schema.types.filters import CustomerFilter, CustomerOrder, customer_query
 from schema.types.node import Node
 
@@ -67,7 +66,7 @@ class Company(Node):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        tier: CollaborationTier | None = None,
+        tier: Tier | None = None,
         status: PartnershipStatus | None = None,
     ) -> PartnershipConnection:
         from schema.types.partnership import partnership_connection

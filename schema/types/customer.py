@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 
 from graph import CustomerRow, Forbidden, Page
-from policy import FieldGroup, Policy
+from policy import Policy
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.types.company import Company, company_reference
 from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
-from schema.types.enums import AccessLevel
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import AccessLevel, FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ def field_guard(policy: Policy) -> Mapping[str, FieldGroup]:
 @strawberry.type
 class CustomerAccess:
     level: AccessLevel
-    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+    groups: list[FieldGroup]
     via_ids: strawberry.Private[tuple[str, ...]]
 
     @strawberry.field(description="The live data links through which the customer is shared.")

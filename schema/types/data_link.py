@@ -10,13 +10,12 @@ import strawberry
 
 from graph import DataLinkRow, Forbidden, Page
 from graph.values import as_datetime
-from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.selection import selects
 from schema.types.company import Company, company_reference
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 @strawberry.type
 class DataLink(Node):
     id: strawberry.ID
-    scope: list[FieldGroupEnum]  # type: ignore[valid-type]
+    scope: list[FieldGroup]
     all_customers: bool
     purpose: str | None
     created_at: datetime
