@@ -45,25 +45,12 @@ from graph import (
     Viewer,
     load_viewer,
 )
-from policy import FieldGroup, Policy
+from policy import CUSTOMER_PROPERTIES, FieldGroup, Policy
 
 Format = Literal["csv", "jsonl"]
 MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl"}
-#: Customer fields that are plain values (``contacts`` is a connection, not exported here).
-FIELDS = (
-    "name",
-    "domain",
-    "industry",
-    "region",
-    "segment",
-    "employees",
-    "email",
-    "phone",
-    "address",
-    "annualRevenue",
-    "notes",
-)
-COLUMNS = ("id", "owner", "access", "groups", *FIELDS)
+#: The plain Customer fields are exported (``contacts`` is a connection, not exported here).
+COLUMNS = ("id", "owner", "access", "groups", *CUSTOMER_PROPERTIES)
 
 
 def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
@@ -75,7 +62,7 @@ def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
         "access": "OWNER" if row.is_owner else "SHARED",
         "groups": sorted(g.value for g in row.groups),
     }
-    for name in FIELDS:
+    for name in CUSTOMER_PROPERTIES:
         group = fields.get(name, FieldGroup.INTERNAL)
         record[name] = _plain(row.props.get(name)) if group in row.groups else None
     return record

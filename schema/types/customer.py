@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
+from strawberry.utils.str_converters import to_snake_case
 
 from graph import CustomerRow, Forbidden, Page
-from policy import Policy
+from policy import CUSTOMER_FIELDS, CUSTOMER_PROPERTIES, Policy
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
@@ -29,21 +30,14 @@ from schema.types.node import Node
 if TYPE_CHECKING:
     from schema.types.data_link import DataLink
 
+# GraphQL field → the Python attribute Strawberry names it from (annualRevenue:
+# annual_revenue). The attributes below are declared one by one, each with its type;
+# tests/unit/test_vocabulary.py holds them to policy.CUSTOMER_FIELDS.
+_PYTHON_NAME = {field: to_snake_case(field) for field in CUSTOMER_FIELDS}
 # (python attribute, GraphQL field and graph property) of the plain fields.
-PLAIN_FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "name"),
-    ("domain", "domain"),
-    ("industry", "industry"),
-    ("region", "region"),
-    ("segment", "segment"),
-    ("employees", "employees"),
-    ("email", "email"),
-    ("phone", "phone"),
-    ("address", "address"),
-    ("annual_revenue", "annualRevenue"),
-    ("notes", "notes"),
+PLAIN_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (_PYTHON_NAME[prop], prop) for prop in CUSTOMER_PROPERTIES
 )
-_PYTHON_NAME = dict((gql, py) for py, gql in PLAIN_FIELDS) | {"contacts": "contacts"}
 
 _guards: dict[int, Mapping[str, FieldGroup]] = {}
 

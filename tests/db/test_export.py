@@ -15,8 +15,8 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.cli import main as prm
-from gateway.export import FIELDS
 from gateway.spreadsheet import safe_cell
+from policy import CUSTOMER_PROPERTIES as FIELDS
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway

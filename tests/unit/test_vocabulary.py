@@ -7,8 +7,19 @@ from enum import Enum
 import pytest
 from graphql import GraphQLEnumType
 
-from policy import Criterion, FieldGroup, OversightScope, Role, Tier
-from schema import build_schema
+from graph.importing.fields import ENTITIES
+from policy import (
+    CUSTOMER_FIELDS,
+    CUSTOMER_OPEN_FIELDS,
+    CUSTOMER_PROPERTIES,
+    Criterion,
+    FieldGroup,
+    OversightScope,
+    Role,
+    Tier,
+    load_policy,
+)
+from schema import build_schema, customer_graphql_fields
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +46,14 @@ def test_a_value_read_from_graphql_is_the_policys_own_enum_member(
     for member in policy_enum:
         assert enum.parse_value(member.name) is member
         assert enum.serialize(member) == member.name
+
+
+def test_the_schema_serves_exactly_the_customer_fields_the_policy_names() -> None:
+    served = customer_graphql_fields(build_schema())
+    assert served == {*CUSTOMER_FIELDS, *CUSTOMER_OPEN_FIELDS}
+    assert set(load_policy().customer_fields) == set(CUSTOMER_FIELDS)
+
+
+def test_the_importer_reads_every_customer_property() -> None:
+    # Its own table, because each column needs its parser: held to the one list here.
+    assert tuple(ENTITIES["customers"].fields) == CUSTOMER_PROPERTIES
