@@ -140,7 +140,7 @@ async def export_endpoint(request: Request) -> Response:
     if fmt not in MEDIA_TYPES:
         return _error(404, "NOT_FOUND", "Export as customers.csv or customers.jsonl")
     owner = request.query_params.get("owner") or None
-    page_size = state.settings.max_first
+    page_size = state.settings.limits.max_first
     try:
         subject = await state.verifier.subject(bearer_token(request))
         # The count is a read too: it takes the first page's token.

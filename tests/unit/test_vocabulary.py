@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 
 import pytest
 from graphql import GraphQLEnumType
 
+from gateway.settings import Settings
 from graph.importing.fields import ENTITIES
 from policy import (
     CUSTOMER_FIELDS,
@@ -57,3 +59,11 @@ def test_the_schema_serves_exactly_the_customer_fields_the_policy_names() -> Non
 def test_the_importer_reads_every_customer_property() -> None:
     # Its own table, because each column needs its parser: held to the one list here.
     assert tuple(ENTITIES["customers"].fields) == CUSTOMER_PROPERTIES
+
+
+def test_an_empty_development_environment_gives_the_defaults_the_dataclasses_write() -> None:
+    # Settings.from_env writes no default of its own: each is a dataclass field's
+    # (Settings, its sections, graph's DatabaseConfig, the admission's Limits).
+    # Development derives the cursor secret from the token secret (PRM_CURSOR_SECRET).
+    defaults = Settings()
+    assert Settings.from_env({}) == replace(defaults, cursor_secret=defaults.jwt.secret or "")
