@@ -23,19 +23,19 @@ $(STAMP): pyproject.toml
 
 ## Local Neo4j (skipped when NEO4J_URI points at a running server)
 neo4j-up: install
-	@if [ -n "$$NEO4J_URI" ]; then echo "[neo4j] using NEO4J_URI=$$NEO4J_URI"; else $(PY) -m scripts.neo4j_local up --instance dev; fi
+	@if [ -n "$$NEO4J_URI" ]; then echo "[neo4j] using NEO4J_URI=$$NEO4J_URI"; else $(PY) -m gateway.neo4j_local up --instance dev; fi
 
 neo4j-down: install
-	$(PY) -m scripts.neo4j_local down --instance dev
+	$(PY) -m gateway.neo4j_local down --instance dev
 
 neo4j-status: install
-	$(PY) -m scripts.neo4j_local status --instance dev
+	$(PY) -m gateway.neo4j_local status --instance dev
 
 neo4j-test-up: install
-	@if [ -n "$$NEO4J_TEST_URI" ]; then echo "[neo4j] tests use NEO4J_TEST_URI=$$NEO4J_TEST_URI"; else $(PY) -m scripts.neo4j_local up --instance test; fi
+	@if [ -n "$$NEO4J_TEST_URI" ]; then echo "[neo4j] tests use NEO4J_TEST_URI=$$NEO4J_TEST_URI"; else $(PY) -m gateway.neo4j_local up --instance test; fi
 
 neo4j-test-down: install
-	$(PY) -m scripts.neo4j_local down --instance test
+	$(PY) -m gateway.neo4j_local down --instance test
 
 ## The demo: migrations, deterministic demo graph (once), tokens, GraphiQL on :8000
 run: neo4j-up
@@ -61,9 +61,11 @@ contract: install
 	@$(VENV)/bin/prm schema > docs/contract/schema.graphql
 
 ## Quality gates
+## The import contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -152,4 +154,4 @@ load-short: $(BENCH_STAMP)
 	$(PY) -m scripts.load --short $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

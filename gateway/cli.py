@@ -33,15 +33,15 @@ async def _migrate(settings: Settings) -> int:
 
 async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> int:
     from graph import Database, migrate
-    from graph.generator.loader import load, wipe
+    from graph.generator.loader import count_companies, load, wipe
     from graph.generator.synthetic import generate
 
     db = Database(settings.db)
     try:
         await migrate(db)
-        rows = await db.read("MATCH (c:Company) RETURN count(c) AS n", {})
-        if if_empty and rows[0]["n"] > 0:
-            print(f"graph already has {rows[0]['n']} companies; not seeding (use `prm seed`)")
+        companies = await count_companies(db)
+        if if_empty and companies > 0:
+            print(f"graph already has {companies} companies; not seeding (use `prm seed`)")
             return 0
         started = time.perf_counter()
         data = generate(scale, seed)
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "neo4j":
-        from scripts.neo4j_local import main as neo4j_main
+        from gateway.neo4j_local import main as neo4j_main
 
         return neo4j_main([args.action, "--instance", args.instance])
     if args.command == "schema":

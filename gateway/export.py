@@ -86,7 +86,7 @@ async def visible_customers(
         pages += 1
         # A reader per page: its loaders cache what they read, and an export is long.
         reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
-        page = await reader.customers(
+        page = await reader.customers.customers(
             CustomerQuery(owner_id=owner), reader.page_args(page_size, after, count=False)
         )
         for row in page.rows:
@@ -101,7 +101,7 @@ async def count_visible(
 ) -> int:
     """How many rows ``visible_customers`` would stream: one count statement."""
     reader = GraphReader(db, viewer, policy, codec, QueryStats())
-    page = await reader.customers(
+    page = await reader.customers.customers(
         CustomerQuery(owner_id=owner), reader.page_args(0, None, count=True)
     )
     return page.total

@@ -11,8 +11,12 @@ from typing import Literal
 
 from gateway.limits import Limits
 from graph import DatabaseConfig
-from policy import DEFAULT_MAX_NETWORK_DEPTH, DEFAULT_MIN_BUCKET, DEFAULT_PROTECTION_DAYS
-from policy._policy import DEFAULT_POLICY_FILE
+from policy import (
+    DEFAULT_MAX_NETWORK_DEPTH,
+    DEFAULT_MIN_BUCKET,
+    DEFAULT_POLICY_FILE,
+    DEFAULT_PROTECTION_DAYS,
+)
 
 DEV_JWT_SECRET = "prm-dev-secret-not-for-production"  # noqa: S105 - dev only, refused in prod
 DEV_NEO4J_PASSWORD = "prm-local-dev"  # noqa: S105 - loopback dev server only

@@ -54,7 +54,7 @@ async def preflight(settings: Settings) -> None:
 
     state = build_state(settings)
     try:
-        await state.db.read("RETURN 1 AS ok", {})
+        await state.db.check()
     except ServiceUnavailable as exc:
         log.warning(
             "%s; serving anyway, /readyz is false until it answers", cause_of(exc, settings)

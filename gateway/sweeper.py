@@ -3,7 +3,7 @@
 Reads already report an open deal past its expiry as EXPIRED; the sweep writes
 it down with a ``deal.expire`` AuditEvent, so the graph and the audit trail
 agree. Running it in several workers or hosts is safe: a deal is expired once
-(see ``graph.queries.opportunities.EXPIRED_DEALS_SWEPT_QUERY``).
+(see ``graph.queries.deals.EXPIRED_DEALS_SWEPT_QUERY``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from graph.errors import BadUserInput
@@ -112,7 +112,13 @@ def _load(value: Any) -> Any:
         return value
     if isinstance(value, dict) and value.keys() == {"dt"} and _is_text(value["dt"]):
         try:
-            return datetime.fromisoformat(value["dt"])
+            moment = datetime.fromisoformat(value["dt"])
         except ValueError as exc:
             raise _invalid() from exc
+        # Bolt carries an offset in whole minutes: the driver refuses any other
+        # (ValueError while sending), which would be an internal error.
+        offset = moment.utcoffset()
+        if offset is not None and offset % timedelta(minutes=1):
+            raise _invalid()
+        return moment
     raise _invalid()

@@ -24,6 +24,7 @@ from neo4j import exceptions as neo4j_errors
 from opentelemetry import trace
 
 from graph.errors import QueryTimeout, ServiceUnavailable
+from graph.queries.database import PING_QUERY
 
 log = logging.getLogger("prm.graph")
 # The OpenTelemetry API only: a no-op unless the process installs an SDK tracer
@@ -183,10 +184,15 @@ class Database:
         ):
             return await session.execute_write(unit)
 
+    async def check(self) -> None:
+        """Raises what a trivial read raises now: ServiceUnavailable when the server does
+        not answer, the driver's own error when it refuses (credentials, database)."""
+        await self.read(PING_QUERY, {})
+
     async def ping(self) -> bool:
         """True when the server answers a trivial read now (readiness)."""
         try:
-            await self.read("RETURN 1 AS ok", {})
+            await self.check()
         except ServiceUnavailable:
             return False
         return True

@@ -2,52 +2,13 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from graph.driver import Database
-
-# Uniqueness on `id` for every label (it also gives the id lookups their index).
-_CONSTRAINTS: tuple[LiteralString, ...] = tuple(
-    "CREATE CONSTRAINT " + name + " IF NOT EXISTS FOR (n:" + label + ") REQUIRE n.id IS UNIQUE"
-    for name, label in (
-        ("company_id", "Company"),
-        ("user_id", "User"),
-        ("partnership_id", "Partnership"),
-        ("customer_id", "Customer"),
-        ("contact_id", "Contact"),
-        ("data_link_id", "DataLink"),
-        ("opportunity_id", "Opportunity"),
-        ("product_id", "Product"),
-        ("course_id", "Course"),
-        ("mdf_request_id", "MdfRequest"),
-        ("sharing_policy_id", "SharingPolicy"),
-        ("audit_event_id", "AuditEvent"),
-        # One per (vendor, account) that ever had a deal registered: the lock of the
-        # conflict rule (graph/queries/opportunities.py).
-        ("account_lock_id", "AccountLock"),
-        ("tier_discount_id", "TierDiscount"),
-        ("scorecard_config_id", "ScorecardConfig"),
-    )
-)
-
-_INDEXES: tuple[LiteralString, ...] = (
-    "CREATE INDEX customer_domain IF NOT EXISTS FOR (n:Customer) ON (n.domain)",
-    "CREATE INDEX company_domain IF NOT EXISTS FOR (n:Company) ON (n.domain)",
-    # Companies are listed by (name, id): the index serves the keyset scan.
-    "CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name)",
-    "CREATE INDEX partnership_status IF NOT EXISTS FOR (n:Partnership) ON (n.status)",
-    "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
-    # The subscription feed polls recent AuditEvents by time.
-    "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
-    "CREATE INDEX audit_event_company IF NOT EXISTS FOR (n:AuditEvent) ON (n.companyId)",
-)
-
-STATEMENTS: tuple[LiteralString, ...] = _CONSTRAINTS + _INDEXES
+from graph.queries.database import AWAIT_INDEXES_QUERY, MIGRATIONS
 
 
 async def migrate(db: Database) -> int:
     """Apply every statement (each is a no-op when already there); wait for indexes online."""
-    for statement in STATEMENTS:
+    for statement in MIGRATIONS:
         await db.write(statement, {})
-    await db.write("CALL db.awaitIndexes(300)", {})
-    return len(STATEMENTS)
+    await db.write(AWAIT_INDEXES_QUERY, {})
+    return len(MIGRATIONS)

@@ -16,6 +16,12 @@ from policy._actions import (
     may_transition,
 )
 from policy._audit import AuditView, audit_view
+from policy._courses import (
+    DEFAULT_PASSING_SCORE,
+    MAX_SCORE,
+    is_certified,
+    may_record_completion,
+)
 from policy._deals import (
     ACCOUNT_SPACE,
     CONFLICT_REASON,
@@ -60,14 +66,14 @@ from policy._model import (
     Tier,
 )
 from policy._oversight import OversightScope, oversees_financials, oversight_scope
-from policy._policy import Policy, PolicyError, load_policy
+from policy._policy import DEFAULT_POLICY_FILE, Policy, PolicyError, load_policy
 from policy._pricing import (
     MAX_DISCOUNT_PCT,
     Pricing,
     ProductTerms,
     default_pricing,
     load_pricing,
-    may_manage_catalogue,
+    may_manage_offerings,
     may_set_discounts,
     product_terms,
     sees_vendor_offerings,
@@ -81,7 +87,7 @@ from policy._rules import (
     sees_company_contacts,
     sees_financials,
 )
-from policy._scorecard import (
+from policy._scorecards import (
     Criterion,
     CriterionScore,
     Score,
@@ -96,12 +102,6 @@ from policy._scorecard import (
     score,
     sees_scorecard,
 )
-from policy._training import (
-    DEFAULT_PASSING_SCORE,
-    MAX_SCORE,
-    is_certified,
-    may_record_completion,
-)
 
 __all__ = [
     "ACCOUNT_SPACE",
@@ -114,6 +114,7 @@ __all__ = [
     "DEFAULT_MAX_NETWORK_DEPTH",
     "DEFAULT_MIN_BUCKET",
     "DEFAULT_PASSING_SCORE",
+    "DEFAULT_POLICY_FILE",
     "DEFAULT_PROTECTION_DAYS",
     "MAX_DISCOUNT_PCT",
     "MAX_SCORE",
@@ -158,7 +159,7 @@ __all__ = [
     "may_configure_scorecard",
     "may_decide_deal",
     "may_decide_mdf",
-    "may_manage_catalogue",
+    "may_manage_offerings",
     "may_record_completion",
     "may_register_deal",
     "may_request_mdf",

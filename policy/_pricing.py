@@ -125,8 +125,8 @@ def sees_vendor_offerings(
     return viewer_company == vendor or vendor in active_partners
 
 
-def may_manage_catalogue(actor: Actor, vendor: str) -> bool:
-    """Creating and changing products (and courses): the vendor's EXECUTIVE or MANAGER."""
+def may_manage_offerings(actor: Actor, vendor: str) -> bool:
+    """Creating and changing offerings (products, courses): the vendor's EXECUTIVE or MANAGER."""
     return actor.company == vendor and actor.role in (Role.EXECUTIVE, Role.MANAGER)
 
 

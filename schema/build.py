@@ -27,12 +27,13 @@ from schema.mutations.mdf import MdfMutations
 from schema.mutations.partnerships import PartnershipMutations
 from schema.mutations.products import ProductMutations
 from schema.mutations.scorecards import ScorecardMutations
+from schema.nodes import check_node_types
 from schema.queries.audit import AuditQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
+from schema.queries.deals import DealQueries
 from schema.queries.explore import ExploreQueries
 from schema.queries.mdf import MdfQueries
-from schema.queries.opportunities import OpportunityQueries
 from schema.queries.oversight import OversightQueries
 from schema.queries.products import ProductQueries
 from schema.query import Query
@@ -51,7 +52,7 @@ QUERY_PARTS: tuple[type, ...] = (
     Query,
     DataSharingQueries,
     AuditQueries,
-    OpportunityQueries,
+    DealQueries,
     ProductQueries,
     CourseQueries,
     MdfQueries,
@@ -107,6 +108,8 @@ def build_schema(*, introspection: bool = True, federation: bool = True) -> stra
     )
     # Every list stays within the cap the query cost priced it at (schema/caps.py).
     enforce_caps(schema._schema)
+    # Every node type answers node(id:): the registry holds each one (schema/nodes.py).
+    check_node_types(schema._schema)
     return schema
 
 

@@ -42,8 +42,7 @@ from graphql import (
     get_nullable_type,
 )
 
-from graph import MAX_VISIBLE_HOPS, BadUserInput
-from graph.commands import MAX_CHECKLIST
+from graph import MAX_CHECKLIST, MAX_VISIBLE_HOPS, BadUserInput
 
 #: ``nodes(ids:)`` and ``_entities(representations:)`` take at most this many.
 MAX_NODES = 100

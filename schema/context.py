@@ -8,9 +8,7 @@ from typing import Any
 
 import strawberry
 
-from graph import GraphReader, Viewer
-from graph.commands import GraphCommands
-from graph.feed import AuditFeed
+from graph import AuditFeed, GraphCommands, GraphReader, Viewer
 from policy import Policy
 
 

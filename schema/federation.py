@@ -3,8 +3,8 @@
 Company, Customer, Partnership, Product and User carry ``@key(fields: "id")``,
 keyed by the global id: the same value their ``id`` field returns, so another
 subgraph that stores a reference stores what clients see. ``_entities`` calls
-each type's ``resolve_reference``, which goes through ``resolve_node``, the
-path ``node(id:)`` takes: the same row rules (an invisible entity is ``null``
+each type's ``resolve_reference``, which goes through ``resolve_node`` (schema/nodes.py),
+the path ``node(id:)`` takes: the same row rules (an invisible entity is ``null``
 without an error) and the same field redaction (a forbidden field is ``null``
 with a FORBIDDEN error). All representations of one operation resolve
 concurrently, so the request's DataLoaders batch them into one read per type.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 from schema.ids import expect_global_id
+from schema.nodes import resolve_node
 
 if TYPE_CHECKING:
     from schema.context import Info
@@ -31,8 +32,6 @@ N = TypeVar("N", bound="Node")
 
 async def resolve_entity(info: Info, cls: type[N], id: str) -> N | None:
     """The entity behind a representation, read as ``node(id:)`` reads it; None if invisible."""
-    from schema.query import resolve_node
-
     type_name = cls.__name__
     node = await resolve_node(info, type_name, expect_global_id(id, type_name, "representations"))
     return node if isinstance(node, cls) else None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from gateway import neo4j_local
 from gateway.settings import DEV_NEO4J_PASSWORD, Settings
-from scripts import neo4j_local
 
 # The instance `make test` provisions (its port follows PRM_NEO4J_TEST_PORT), unless
 # NEO4J_TEST_URI names another server.

@@ -10,12 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
-from graph.commands.catalogue import (
-    CatalogueCommands,
-    ProductChanges,
-    ProductInput,
-    TierDiscountInput,
-)
+from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
 from graph.commands.mdf import MdfCommands, MdfRequestInput
@@ -25,8 +20,13 @@ from graph.commands.partnerships import (
     PartnershipCommands,
     RecruitInput,
 )
+from graph.commands.products import (
+    ProductChanges,
+    ProductCommands,
+    ProductInput,
+    TierDiscountInput,
+)
 from graph.commands.scorecards import CriterionSetting, ScorecardCommands, ScorecardConfigInput
-from graph.commands.training import CourseInput, TrainingCommands
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
 from policy import DEFAULT_PROTECTION_DAYS, Policy
@@ -67,12 +67,12 @@ class GraphCommands:
         return DataSharingCommands(*self._args)
 
     @cached_property
-    def catalogue(self) -> CatalogueCommands:
-        return CatalogueCommands(*self._args)
+    def products(self) -> ProductCommands:
+        return ProductCommands(*self._args)
 
     @cached_property
-    def training(self) -> TrainingCommands:
-        return TrainingCommands(*self._args)
+    def courses(self) -> CourseCommands:
+        return CourseCommands(*self._args)
 
     @cached_property
     def mdf(self) -> MdfCommands:
@@ -85,9 +85,9 @@ class GraphCommands:
 
 __all__ = [
     "MAX_CHECKLIST",
-    "CatalogueCommands",
     "ChecklistItem",
     "CommandSet",
+    "CourseCommands",
     "CourseInput",
     "CriterionSetting",
     "DataSharingCommands",
@@ -101,11 +101,11 @@ __all__ = [
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
+    "ProductCommands",
     "ProductInput",
     "RecruitInput",
     "ScorecardCommands",
     "ScorecardConfigInput",
     "TierDiscountInput",
-    "TrainingCommands",
     "sweep_expired_deals",
 ]

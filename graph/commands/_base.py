@@ -21,34 +21,15 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any
 
 from graph.driver import Database, QueryStats, WriteTx
 from graph.errors import ActionForbidden, BadUserInput
+from graph.queries.audit import CLAIM_AUDIT_QUERY, RECORD_AUDIT_QUERY
 from graph.viewer import Viewer
 from policy import Actor, Policy, Role
 
 MAX_IDEMPOTENCY_KEY = 200
-
-# Claims an audit id; ``claimed`` is true only for the transaction that created it.
-CLAIM_AUDIT_QUERY: LiteralString = """
-MERGE (a:AuditEvent {id: $id})
-ON CREATE SET a.claim = $claim, a.at = datetime(), a.action = $action,
-              a.actorId = $actorId, a.companyId = $companyId,
-              a.idempotencyKey = $key, a.fingerprint = $fingerprint
-RETURN a.claim = $claim AS claimed, a.targetId AS targetId, a.fingerprint AS fingerprint,
-       a.action AS action
-"""
-
-# Completes the event: what was done to which object, and how.
-RECORD_AUDIT_QUERY: LiteralString = """
-MERGE (a:AuditEvent {id: $id})
-ON CREATE SET a.at = datetime(), a.action = $action, a.actorId = $actorId,
-              a.companyId = $companyId
-SET a.targetId = $targetId, a.detail = $detail
-REMOVE a.claim
-RETURN a.id AS id
-"""
 
 
 @dataclass(frozen=True, slots=True)

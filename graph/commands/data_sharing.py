@@ -11,81 +11,24 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, LiteralString
+from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
+from graph.queries.data_sharing import (
+    GRANTED_LINK_QUERY,
+    LINK_FOR_UPDATE_QUERY,
+    OWNED_CUSTOMERS_QUERY,
+    REVOKED_LINK_QUERY,
+    SHARING_PARTNERSHIP_QUERY,
+    SHARING_POLICY_CLEARED_QUERY,
+    SHARING_POLICY_SET_QUERY,
+)
 from policy import SHAREABLE_GROUPS, FieldGroup, Role, Tier, may_share
 
 MAX_COVERED = 1000
 MAX_PURPOSE = 500
-
-SHARING_PARTNERSHIP_QUERY: LiteralString = """
-MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
-SET p._lock = true REMOVE p._lock
-RETURN p.status AS status, vendor.id AS vendor, partner.id AS partner
-"""
-
-OWNED_CUSTOMERS_QUERY: LiteralString = """
-MATCH (c:Customer)-[:OWNED_BY]->(:Company {id: $owner})
-WHERE c.id IN $ids
-RETURN collect(c.id) AS owned
-"""
-
-GRANTED_LINK_QUERY: LiteralString = """
-MATCH (o:Company {id: $owner}), (r:Company {id: $recipient}), (p:Partnership {id: $partnershipId})
-CREATE (o)-[:GRANTS]->(l:DataLink {
-  id: $id, scope: $scope, allCustomers: $allCustomers, purpose: $purpose,
-  createdAt: datetime(), expiresAt: $expiresAt
-})-[:TO]->(r)
-CREATE (l)-[:UNDER]->(p)
-WITH l
-CALL (l) {
-  UNWIND $customerIds AS cid
-  MATCH (c:Customer {id: cid})
-  CREATE (l)-[:COVERS]->(c)
-  RETURN count(c) AS covered
-}
-RETURN l.id AS id, covered
-"""
-
-LINK_FOR_UPDATE_QUERY: LiteralString = """
-MATCH (o:Company)-[:GRANTS]->(l:DataLink {id: $id})-[:TO]->(r:Company)
-SET l._lock = true REMOVE l._lock
-WITH o, l, r
-OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership)
-RETURN o.id AS owner, r.id AS recipient, p.id AS partnership, l.revokedAt AS revokedAt
-"""
-
-REVOKED_LINK_QUERY: LiteralString = """
-MATCH (l:DataLink {id: $id}) SET l.revokedAt = datetime() RETURN l.id AS id
-"""
-
-# The override of one tier replaces the earlier one; the company node's lock
-# keeps two concurrent edits from creating two policies for one tier.
-SHARING_POLICY_SET_QUERY: LiteralString = """
-MATCH (c:Company {id: $companyId})
-SET c._lock = true REMOVE c._lock
-WITH c
-OPTIONAL MATCH (c)-[:HAS_POLICY]->(old:SharingPolicy {tier: $tier})
-WITH c, collect(old) AS olds
-CALL (c, olds) {
-  WITH c, olds WHERE size(olds) = 0
-  CREATE (c)-[:HAS_POLICY]->(:SharingPolicy {id: $newId, tier: $tier, groups: $groups})
-}
-FOREACH (sp IN olds | SET sp.groups = $groups)
-RETURN coalesce(head(olds).id, $newId) AS id
-"""
-
-SHARING_POLICY_CLEARED_QUERY: LiteralString = """
-MATCH (c:Company {id: $companyId})
-SET c._lock = true REMOVE c._lock
-WITH c
-OPTIONAL MATCH (c)-[:HAS_POLICY]->(sp:SharingPolicy {tier: $tier})
-DETACH DELETE sp
-RETURN count(*) AS n
-"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import Database, QueryStats, WriteTx
 from graph.errors import ActionForbidden, BadUserInput, Conflict, InvalidTransition, NotFound
 from graph.queries.customers import CandidateScope, customers_query
-from graph.queries.opportunities import (
+from graph.queries.deals import (
     ACCOUNT_LOCK_QUERY,
     DEAL_FOR_UPDATE_QUERY,
     DEAL_LINK_GRANTED_QUERY,

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
@@ -23,6 +23,17 @@ from graph.errors import (
     InvalidTransition,
     NotFound,
 )
+from graph.queries.partnerships import (
+    CHECKLIST_REPLACED_QUERY,
+    CREATED_PARTNERSHIP_QUERY,
+    ITEM_DONE_QUERY,
+    LIVE_PARTNERSHIP_BETWEEN_QUERY,
+    MANAGER_ASSIGNED_QUERY,
+    MANAGER_OF_QUERY,
+    PARTNERSHIP_FOR_UPDATE_QUERY,
+    STATUS_CHANGED_QUERY,
+    TIER_CHANGED_QUERY,
+)
 from policy import (
     TRANSITIONS,
     Role,
@@ -30,93 +41,6 @@ from policy import (
     may_change_tier,
     may_transition,
 )
-
-# ``SET x._lock = true REMOVE x._lock`` takes a write lock on x and changes
-# nothing: a concurrent writer of the same node waits until this one commits,
-# so what is read after it cannot change before the write (check-then-act).
-PARTNERSHIP_FOR_UPDATE_QUERY: LiteralString = """
-MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
-SET p._lock = true REMOVE p._lock
-RETURN p.status AS status, p.tier AS tier, vendor.id AS vendor, partner.id AS partner,
-       [(p)-[:HAS_ITEM]->(i:OnboardingItem) WHERE i.required AND i.doneAt IS NULL | i.key]
-         AS missing
-"""
-
-LIVE_PARTNERSHIP_BETWEEN_QUERY: LiteralString = """
-MATCH (a:Company) WHERE a.id IN [$vendor, $partner]
-WITH a ORDER BY a.id
-SET a._lock = true REMOVE a._lock
-WITH collect(a.id) AS found
-OPTIONAL MATCH (:Company {id: $vendor})-[:VENDOR_IN|PARTNER_IN]->(p:Partnership)
-               <-[:VENDOR_IN|PARTNER_IN]-(:Company {id: $partner})
-WHERE p.status <> 'ENDED'
-RETURN found, collect(p.id) AS live
-"""
-
-CREATED_PARTNERSHIP_QUERY: LiteralString = """
-MATCH (vendor:Company {id: $vendor}), (partner:Company {id: $partner})
-CREATE (vendor)-[:VENDOR_IN]->(p:Partnership {
-  id: $id, tier: $tier, structure: $structure, status: 'PROSPECT', currency: $currency,
-  revenueSharePct: $revenueSharePct, mdfBudget: $mdfBudget, createdAt: datetime()
-})<-[:PARTNER_IN]-(partner)
-WITH vendor, p
-CALL (vendor, p) {
-  MATCH (vendor)-[:REQUIRES]->(r:OnboardingRequirement)
-  CREATE (p)-[:HAS_ITEM]->(:OnboardingItem {
-    id: p.id + ':' + r.key, key: r.key, title: r.title, required: r.required
-  })
-}
-CALL (p) {
-  MATCH (m:User {id: $managerId})
-  CREATE (m)-[:MANAGES]->(p)
-}
-RETURN p.id AS id
-"""
-
-STATUS_CHANGED_QUERY: LiteralString = """
-MATCH (p:Partnership {id: $id})
-SET p.status = $to,
-    p.since = CASE WHEN $to = 'ACTIVE' AND p.since IS NULL THEN datetime() ELSE p.since END,
-    p.endedAt = CASE WHEN $to = 'ENDED' THEN datetime() ELSE p.endedAt END
-RETURN p.id AS id
-"""
-
-TIER_CHANGED_QUERY: LiteralString = """
-MATCH (p:Partnership {id: $id}) SET p.tier = $tier RETURN p.id AS id
-"""
-
-MANAGER_OF_QUERY: LiteralString = """
-MATCH (u:User {id: $userId})-[:MEMBER_OF]->(c:Company)
-RETURN u.role AS role, c.id AS company
-"""
-
-MANAGER_ASSIGNED_QUERY: LiteralString = """
-MATCH (u:User {id: $userId}), (p:Partnership {id: $id})
-MERGE (u)-[:MANAGES]->(p)
-RETURN p.id AS id
-"""
-
-ITEM_DONE_QUERY: LiteralString = """
-MATCH (p:Partnership {id: $id})-[:HAS_ITEM]->(i:OnboardingItem {key: $key})
-SET i.doneAt = coalesce(i.doneAt, datetime()), i.doneById = coalesce(i.doneById, $userId)
-RETURN i.id AS id
-"""
-
-CHECKLIST_REPLACED_QUERY: LiteralString = """
-MATCH (c:Company {id: $companyId})
-SET c._lock = true REMOVE c._lock
-WITH c
-CALL (c) {
-  OPTIONAL MATCH (c)-[:REQUIRES]->(old:OnboardingRequirement)
-  DETACH DELETE old
-}
-WITH c
-UNWIND $items AS item
-CREATE (c)-[:REQUIRES]->(:OnboardingRequirement {
-  id: $companyId + ':' + item.key, key: item.key, title: item.title, required: item.required
-})
-RETURN count(*) AS items
-"""
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")

@@ -18,30 +18,15 @@ from tqdm import tqdm
 
 from graph.driver import Database
 from graph.generator.model import GraphData, Row
-
-
-def _nodes_query(label: LiteralString) -> LiteralString:
-    return "UNWIND $rows AS row CREATE (n:" + label + ") SET n = row"
-
-
-def _from_row(start: LiteralString, rel: LiteralString, end: LiteralString) -> LiteralString:
-    """``(row:start)-[:rel]->(:end {id: other})``."""
-    return (
-        "UNWIND $rows AS row\n"
-        "MATCH (a:" + start + " {id: row.id})\n"
-        "MATCH (b:" + end + " {id: row.other})\n"
-        "CREATE (a)-[:" + rel + "]->(b)"
-    )
-
-
-def _to_row(start: LiteralString, rel: LiteralString, end: LiteralString) -> LiteralString:
-    """``(:start {id: other})-[:rel]->(row:end)``."""
-    return (
-        "UNWIND $rows AS row\n"
-        "MATCH (a:" + start + " {id: row.other})\n"
-        "MATCH (b:" + end + " {id: row.id})\n"
-        "CREATE (a)-[:" + rel + "]->(b)"
-    )
+from graph.queries.companies import COMPANY_COUNT_QUERY
+from graph.queries.generator import (
+    COMPLETED_QUERY,
+    WIPE_BATCH_QUERY,
+    WIPE_RELATIONSHIPS_QUERY,
+    from_row_query,
+    nodes_query,
+    to_row_query,
+)
 
 
 @dataclass(frozen=True)
@@ -97,59 +82,52 @@ class _Completions:
 
 
 _NODES: tuple[_Nodes, ...] = (
-    _Nodes("companies", _nodes_query("Company")),
-    _Nodes("users", _nodes_query("User"), frozenset({"company"})),
+    _Nodes("companies", nodes_query("Company")),
+    _Nodes("users", nodes_query("User"), frozenset({"company"})),
     _Nodes(
         "partnerships",
-        _nodes_query("Partnership"),
+        nodes_query("Partnership"),
         frozenset({"vendor", "partner", "managers"}),
     ),
-    _Nodes("customers", _nodes_query("Customer"), frozenset({"owner"})),
-    _Nodes("contacts", _nodes_query("Contact"), frozenset({"company", "customer"})),
+    _Nodes("customers", nodes_query("Customer"), frozenset({"owner"})),
+    _Nodes("contacts", nodes_query("Contact"), frozenset({"company", "customer"})),
     _Nodes(
         "data_links",
-        _nodes_query("DataLink"),
+        nodes_query("DataLink"),
         frozenset({"owner", "recipient", "partnership", "covers"}),
     ),
     _Nodes(
         "opportunities",
-        _nodes_query("Opportunity"),
+        nodes_query("Opportunity"),
         frozenset({"company", "customer", "user", "partnership", "product"}),
     ),
-    _Nodes("products", _nodes_query("Product"), frozenset({"vendor"})),
-    _Nodes("courses", _nodes_query("Course"), frozenset({"vendor"})),
-    _Nodes("mdf_requests", _nodes_query("MdfRequest"), frozenset({"partnership"})),
-    _Nodes("sharing_policies", _nodes_query("SharingPolicy"), frozenset({"company"})),
+    _Nodes("products", nodes_query("Product"), frozenset({"vendor"})),
+    _Nodes("courses", nodes_query("Course"), frozenset({"vendor"})),
+    _Nodes("mdf_requests", nodes_query("MdfRequest"), frozenset({"partnership"})),
+    _Nodes("sharing_policies", nodes_query("SharingPolicy"), frozenset({"company"})),
 )
 
 _EDGES: tuple[_Edges, ...] = (
-    _Edges("users", "company", _from_row("User", "MEMBER_OF", "Company")),
-    _Edges("partnerships", "vendor", _to_row("Company", "VENDOR_IN", "Partnership")),
-    _Edges("partnerships", "partner", _to_row("Company", "PARTNER_IN", "Partnership")),
-    _Edges("partnerships", "managers", _to_row("User", "MANAGES", "Partnership")),
-    _Edges("customers", "owner", _from_row("Customer", "OWNED_BY", "Company")),
-    _Edges("contacts", "company", _from_row("Contact", "WORKS_AT", "Company")),
-    _Edges("contacts", "customer", _from_row("Contact", "WORKS_AT", "Customer")),
-    _Edges("data_links", "owner", _to_row("Company", "GRANTS", "DataLink")),
-    _Edges("data_links", "recipient", _from_row("DataLink", "TO", "Company")),
-    _Edges("data_links", "partnership", _from_row("DataLink", "UNDER", "Partnership")),
-    _Edges("data_links", "covers", _from_row("DataLink", "COVERS", "Customer")),
-    _Edges("opportunities", "company", _to_row("Company", "REGISTERED", "Opportunity")),
-    _Edges("opportunities", "customer", _from_row("Opportunity", "FOR", "Customer")),
-    _Edges("opportunities", "user", _from_row("Opportunity", "REGISTERED_BY", "User")),
-    _Edges("opportunities", "partnership", _from_row("Opportunity", "UNDER", "Partnership")),
-    _Edges("opportunities", "product", _from_row("Opportunity", "OF_PRODUCT", "Product")),
-    _Edges("products", "vendor", _to_row("Company", "SELLS", "Product")),
-    _Edges("courses", "vendor", _to_row("Company", "OFFERS", "Course")),
-    _Edges("mdf_requests", "partnership", _from_row("MdfRequest", "UNDER", "Partnership")),
-    _Edges("sharing_policies", "company", _to_row("Company", "HAS_POLICY", "SharingPolicy")),
-)
-
-COMPLETED_QUERY: LiteralString = (
-    "UNWIND $rows AS row\n"
-    "MATCH (u:User {id: row.user})\n"
-    "MATCH (c:Course {id: row.course})\n"
-    "CREATE (u)-[:COMPLETED {at: row.at, score: row.score}]->(c)"
+    _Edges("users", "company", from_row_query("User", "MEMBER_OF", "Company")),
+    _Edges("partnerships", "vendor", to_row_query("Company", "VENDOR_IN", "Partnership")),
+    _Edges("partnerships", "partner", to_row_query("Company", "PARTNER_IN", "Partnership")),
+    _Edges("partnerships", "managers", to_row_query("User", "MANAGES", "Partnership")),
+    _Edges("customers", "owner", from_row_query("Customer", "OWNED_BY", "Company")),
+    _Edges("contacts", "company", from_row_query("Contact", "WORKS_AT", "Company")),
+    _Edges("contacts", "customer", from_row_query("Contact", "WORKS_AT", "Customer")),
+    _Edges("data_links", "owner", to_row_query("Company", "GRANTS", "DataLink")),
+    _Edges("data_links", "recipient", from_row_query("DataLink", "TO", "Company")),
+    _Edges("data_links", "partnership", from_row_query("DataLink", "UNDER", "Partnership")),
+    _Edges("data_links", "covers", from_row_query("DataLink", "COVERS", "Customer")),
+    _Edges("opportunities", "company", to_row_query("Company", "REGISTERED", "Opportunity")),
+    _Edges("opportunities", "customer", from_row_query("Opportunity", "FOR", "Customer")),
+    _Edges("opportunities", "user", from_row_query("Opportunity", "REGISTERED_BY", "User")),
+    _Edges("opportunities", "partnership", from_row_query("Opportunity", "UNDER", "Partnership")),
+    _Edges("opportunities", "product", from_row_query("Opportunity", "OF_PRODUCT", "Product")),
+    _Edges("products", "vendor", to_row_query("Company", "SELLS", "Product")),
+    _Edges("courses", "vendor", to_row_query("Company", "OFFERS", "Course")),
+    _Edges("mdf_requests", "partnership", from_row_query("MdfRequest", "UNDER", "Partnership")),
+    _Edges("sharing_policies", "company", to_row_query("Company", "HAS_POLICY", "SharingPolicy")),
 )
 
 # Nodes before relationships: a relationship's MATCH needs both ends.
@@ -157,16 +135,6 @@ _STEPS: tuple[_Nodes | _Edges | _Completions, ...] = (
     *_NODES,
     *_EDGES,
     _Completions(COMPLETED_QUERY),
-)
-
-# Relationships first, in bounded batches: DETACH DELETE of 10,000 nodes takes
-# every relationship of a hub company with it, which at SF10 exceeded Neo4j's
-# transaction memory limit.
-WIPE_RELATIONSHIPS_QUERY: LiteralString = (
-    "MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted"
-)
-WIPE_BATCH_QUERY: LiteralString = (
-    "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 )
 
 
@@ -200,3 +168,9 @@ async def wipe(db: Database) -> None:
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
     while batch := list(islice(rows, size)):
         yield batch
+
+
+async def count_companies(db: Database) -> int:
+    """How many companies the graph holds (``prm seed --if-empty`` seeds only at 0)."""
+    rows = await db.read(COMPANY_COUNT_QUERY, {})
+    return int(rows[0]["n"])

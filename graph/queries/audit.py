@@ -1,8 +1,8 @@
-"""AuditEvents of the viewer's company, newest first.
+"""AuditEvents: the viewer's company's trail, every command's event, the change feed.
 
-Which events and details a role reads is ``policy.audit_view``: $actorId
-narrows to one's own actions, $hidden drops actions by prefix, $details
-withholds ``detail``.
+The trail is read newest first; which events and details a role reads is
+``policy.audit_view``: $actorId narrows to one's own actions, $hidden drops
+actions by prefix, $details withholds ``detail``.
 """
 
 from typing import LiteralString
@@ -20,6 +20,30 @@ WITH a ORDER BY a.at DESC, a.id
 WITH {id: a.id, k: a.at, props: a {.at, .action, .actorId, .targetId,
       detail: CASE WHEN $details THEN a.detail END}} AS row
 """ + page_return(descending=True)
+
+# -- writes (graph/commands/_base.py): every command's AuditEvent ------------
+
+# Claims an audit id; ``claimed`` is true only for the transaction that created it.
+CLAIM_AUDIT_QUERY: LiteralString = """
+MERGE (a:AuditEvent {id: $id})
+ON CREATE SET a.claim = $claim, a.at = datetime(), a.action = $action,
+              a.actorId = $actorId, a.companyId = $companyId,
+              a.idempotencyKey = $key, a.fingerprint = $fingerprint
+RETURN a.claim = $claim AS claimed, a.targetId AS targetId, a.fingerprint AS fingerprint,
+       a.action AS action
+"""
+
+# Completes the event: what was done to which object, and how.
+RECORD_AUDIT_QUERY: LiteralString = """
+MERGE (a:AuditEvent {id: $id})
+ON CREATE SET a.at = datetime(), a.action = $action, a.actorId = $actorId,
+              a.companyId = $companyId
+SET a.targetId = $targetId, a.detail = $detail
+REMOVE a.claim
+RETURN a.id AS id
+"""
+
+# -- the change feed (graph/feed.py) ----------------------------------------
 
 # The live feed (graph/feed.py): new events after $since, with the companies each one
 # concerns, so that the feed wakes only the subscribers of those companies. A deal's

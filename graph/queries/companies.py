@@ -60,3 +60,7 @@ def companies_page_query(filters: tuple[tuple[CompanyFilterField, str], ...]) ->
         "}\n"
         "RETURN total, page"
     )
+
+
+#: How many companies there are (``prm seed --if-empty``).
+COMPANY_COUNT_QUERY: LiteralString = "MATCH (c:Company) RETURN count(c) AS n"

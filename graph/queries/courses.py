@@ -5,6 +5,8 @@ one of the vendor's ACTIVE partners (``$activePartners``). Completions are
 read for users of the viewer's own company only (users are visible to their
 own company); the vendor of a course counts every user's completion of it,
 never listing one (docs/analytics.md, Figures).
+
+The writes (graph/commands/courses.py) create courses and record completions.
 """
 
 from typing import LiteralString
@@ -87,3 +89,36 @@ VIEWER_COMPLETIONS_QUERY: LiteralString = (
     + "\nRETURN {id: c.id, at: r.at, score: r.score, attempts: r.attempts,\n"
     "        course: {id: c.id, props: " + _PROPS + ", vendor: v.id}} AS row"
 )
+
+# -- writes (graph/commands/courses.py) -------------------------------------
+
+CREATED_COURSE_QUERY: LiteralString = """
+MATCH (v:Company {id: $vendor})
+CREATE (v)-[:OFFERS]->(c:Course {
+  id: $id, title: $title, level: $level, passingScore: $passingScore, createdAt: datetime()
+})
+RETURN c.id AS id
+"""
+
+# The facts of one completion, read under a lock on the user.
+COMPLETION_FACTS_QUERY: LiteralString = """
+MATCH (u:User {id: $userId})-[:MEMBER_OF]->(me:Company)
+SET u._lock = true REMOVE u._lock
+WITH u, me
+MATCH (v:Company)-[:OFFERS]->(c:Course {id: $courseId})
+RETURN v.id AS vendor,
+       [(v)-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
+         <-[:VENDOR_IN|PARTNER_IN]-(me) WHERE me <> v | me.id] AS partnered,
+       [(u)-[r:COMPLETED]->(c) | r.score][0] AS previous
+"""
+
+COMPLETION_RECORDED_QUERY: LiteralString = """
+MATCH (u:User {id: $userId}), (c:Course {id: $courseId})
+MERGE (u)-[r:COMPLETED]->(c)
+WITH r, r.score IS NULL OR $score > r.score AS better,
+     CASE WHEN r.score IS NULL THEN 1 ELSE coalesce(r.attempts, 1) + 1 END AS attempts
+SET r.attempts = attempts, r.lastAttemptAt = datetime(),
+    r.at = CASE WHEN better THEN datetime() ELSE r.at END,
+    r.score = CASE WHEN better THEN $score ELSE r.score END
+RETURN r.score AS score, r.attempts AS attempts
+"""

@@ -11,7 +11,7 @@ its vendor (``DEAL_OF_COMPANY``), as in the deal lists.
 
 from typing import LiteralString
 
-from graph.queries.opportunities import DEAL_OF_COMPANY
+from graph.queries.deals import DEAL_OF_COMPANY
 from policy import OversightScope
 
 _PARTNERSHIPS: dict[OversightScope, LiteralString] = {

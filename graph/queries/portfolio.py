@@ -10,7 +10,7 @@ that no count singles out one account, not even by subtraction from the total.
 
 from typing import LiteralString
 
-from graph.queries.opportunities import DEAL_OF_COMPANY
+from graph.queries.deals import DEAL_OF_COMPANY
 
 # Accounts the viewer's company ($companyId) and the partner ($partnerId) both
 # hold: the total, breakdowns by the viewer's own records' industry and region

@@ -8,7 +8,7 @@ figures are normalized and weighted in ``policy.score`` with the vendor's
 
 from typing import LiteralString
 
-from graph.queries.opportunities import DEAL_OF_COMPANY
+from graph.queries.deals import DEAL_OF_COMPANY
 
 # Deals: an open registration past its expiry is EXPIRED, not pipeline; only the
 # deals the viewer's company sees (DEAL_OF_COMPANY): a partner's EXECUTIVE does not

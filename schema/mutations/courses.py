@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph import NotFound
-from graph.commands import CourseInput
+from graph import CourseInput, NotFound
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.course import (
@@ -30,7 +29,7 @@ class CreateCourseInput:
 class CourseMutations:
     @strawberry.mutation(description="A course the viewer's company offers (EXECUTIVE or MANAGER).")
     async def create_course(self, info: Info, input: CreateCourseInput) -> Course:
-        outcome = await info.context.commands.training.create_course(
+        outcome = await info.context.commands.courses.create_course(
             CourseInput(
                 title=input.title,
                 level=input.level.value,
@@ -54,9 +53,9 @@ class CourseMutations:
         idempotency_key: str | None = None,
     ) -> CourseCompletion:
         graph_id = expect_global_id(course_id, "Course", "courseId")
-        await info.context.commands.training.record_completion(graph_id, score, idempotency_key)
+        await info.context.commands.courses.record_completion(graph_id, score, idempotency_key)
         await info.context.refresh()
-        row = await info.context.reader.training.viewer_completion(graph_id)
+        row = await info.context.reader.courses.viewer_completion(graph_id)
         if row is None:
             raise NotFound("Course", argument="courseId")
         return CourseCompletion.from_row(row)

@@ -6,8 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph import NotFound
-from graph.commands import GrantInput
+from graph import GrantInput, NotFound
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.data_link import DataLink
@@ -28,7 +27,7 @@ class GrantDataLinkInput:
 
 async def _read_link(info: Info, link_id: str) -> DataLink:
     await info.context.refresh()
-    row = await info.context.reader.data_link(link_id)
+    row = await info.context.reader.data_sharing.data_link(link_id)
     if row is None:
         raise NotFound("DataLink", argument="id")
     return DataLink.from_row(row)
@@ -81,6 +80,6 @@ class DataSharingMutations:
         chosen = None if groups is None else [str(g) for g in groups]
         await info.context.commands.data_sharing.set_sharing_policy(tier.value, chosen)
         await info.context.refresh()
-        overrides = await info.context.reader.sharing_overrides()
+        overrides = await info.context.reader.data_sharing.sharing_overrides()
         defaults = {t: info.context.policy.groups_for_tier(t.value) for t in Tier}
         return sharing_policies(overrides, defaults)

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import strawberry
 
-from graph.commands import DealInput
+from graph import DealInput
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.opportunity import (
+from schema.types.deal import (
     DealRegistrationSharing,
     Opportunity,
     require_opportunity,

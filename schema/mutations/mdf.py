@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.commands import MdfRequestInput
+from graph import MdfRequestInput
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.mdf import MdfRequest, require_mdf_request

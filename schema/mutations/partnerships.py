@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.commands import ChecklistItem, RecruitInput
+from graph import ChecklistItem, RecruitInput
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.enums import PartnershipStatus, PartnershipStructure, Tier

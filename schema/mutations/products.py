@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph import NotFound
-from graph.commands import ProductChanges, ProductInput, TierDiscountInput
+from graph import NotFound, ProductChanges, ProductInput, TierDiscountInput
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.enums import Tier
@@ -51,7 +50,7 @@ class ProductMutations:
         description="A product in the viewer's company's catalogue (EXECUTIVE or MANAGER)."
     )
     async def create_product(self, info: Info, input: CreateProductInput) -> Product:
-        outcome = await info.context.commands.catalogue.create_product(
+        outcome = await info.context.commands.products.create_product(
             ProductInput(
                 sku=input.sku,
                 name=input.name,
@@ -68,7 +67,7 @@ class ProductMutations:
         self, info: Info, id: strawberry.ID, input: UpdateProductInput
     ) -> Product:
         graph_id = expect_global_id(id, "Product")
-        await info.context.commands.catalogue.update_product(
+        await info.context.commands.products.update_product(
             graph_id,
             ProductChanges(
                 name=input.name,
@@ -88,12 +87,12 @@ class ProductMutations:
     async def set_discount_schedule(
         self, info: Info, tiers: list[TierDiscountSetting]
     ) -> DiscountSchedule:
-        await info.context.commands.catalogue.set_discount_schedule(
+        await info.context.commands.products.set_discount_schedule(
             [TierDiscountInput(t.tier.value, t.discount_pct) for t in tiers]
         )
         await info.context.refresh()
         company = info.context.viewer.company_id
-        rows = await info.context.reader.catalogue.discount_schedule(company)
+        rows = await info.context.reader.products.discount_schedule(company)
         if rows is None:
             raise NotFound("Company", argument="id")
         return discount_schedule(rows)

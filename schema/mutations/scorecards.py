@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.commands import CriterionSetting, ScorecardConfigInput
+from graph import CriterionSetting, ScorecardConfigInput
 from policy import default_scorecard
 from schema.context import Info
 from schema.types.enums import Criterion

@@ -25,7 +25,7 @@ class AuditQueries:
         after: str | None = None,
     ) -> AuditEventConnection:
         reader = info.context.reader
-        page = await reader.audit_events(
+        page = await reader.audit.audit_events(
             target_id=target_id, action=action_prefix, args=reader.page_args(first, after)
         )
         return audit_event_connection(page)

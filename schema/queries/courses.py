@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.course import Course, load_course
+from schema.types.course import Course
 
 
 @strawberry.type
@@ -15,4 +15,4 @@ class CourseQueries:
         description="A course of the viewer's company or of a vendor it is an ACTIVE partner of."
     )
     async def course(self, info: Info, id: strawberry.ID) -> Course | None:
-        return await load_course(info, expect_global_id(id, "Course"))
+        return await Course.load(info, expect_global_id(id, "Course"))

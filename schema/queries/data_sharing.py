@@ -34,7 +34,7 @@ class DataSharingQueries:
         after: str | None = None,
     ) -> DataLinkConnection:
         reader = info.context.reader
-        page = await reader.data_links_of_viewer(
+        page = await reader.data_sharing.data_links_of_viewer(
             given=direction is not DataLinkDirection.RECEIVED,
             received=direction is not DataLinkDirection.GIVEN,
             active=active,
@@ -46,6 +46,6 @@ class DataSharingQueries:
         description="What the viewer's company shares at each tier (its override or the default)."
     )
     async def sharing_policies(self, info: Info) -> list[SharingPolicy]:
-        overrides = await info.context.reader.sharing_overrides()
+        overrides = await info.context.reader.data_sharing.sharing_overrides()
         defaults = {t: info.context.policy.groups_for_tier(t.value) for t in Tier}
         return sharing_policies(overrides, defaults)

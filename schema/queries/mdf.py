@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.mdf import MdfRequest, load_mdf_request
+from schema.types.mdf import MdfRequest
 
 
 @strawberry.type
@@ -17,4 +17,4 @@ class MdfQueries:
         )
     )
     async def mdf_request(self, info: Info, id: strawberry.ID) -> MdfRequest | None:
-        return await load_mdf_request(info, expect_global_id(id, "MdfRequest"))
+        return await MdfRequest.load(info, expect_global_id(id, "MdfRequest"))

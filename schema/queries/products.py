@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.product import Product, load_product
+from schema.types.product import Product
 
 
 @strawberry.type
@@ -15,4 +15,4 @@ class ProductQueries:
         description="A product of the viewer's company or of a vendor it is an ACTIVE partner of."
     )
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
-        return await load_product(info, expect_global_id(id, "Product"))
+        return await Product.load(info, expect_global_id(id, "Product"))

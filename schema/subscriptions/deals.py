@@ -7,11 +7,10 @@ from datetime import datetime
 
 import strawberry
 
-from graph.deals_reader import OpportunityRow
-from graph.feed import FeedEvent
+from graph import DealRow, FeedEvent
 from schema.context import Context, Info
 from schema.subscriptions._routing import same_company
-from schema.types.opportunity import Opportunity
+from schema.types.deal import Opportunity
 
 REGISTERED = "deal.register"
 
@@ -29,7 +28,7 @@ class DealEvent:
 async def _deal_events(
     context: Context,
     concerns: Callable[[FeedEvent, str], bool],
-    wanted: Callable[[FeedEvent, OpportunityRow, Context], bool],
+    wanted: Callable[[FeedEvent, DealRow, Context], bool],
 ) -> AsyncGenerator[DealEvent, None]:
     assert context.feed is not None
     company = context.viewer.company_id
@@ -42,7 +41,7 @@ async def _deal_events(
             # revoked link counts at once), new loaders, the deal through its row rules.
             await context.reauthorize()
             same_company(context, company)
-            row = await context.reader.deals.opportunity(event.target_id)
+            row = await context.reader.deals.deal(event.target_id)
             if row is not None and wanted(event, row, context):
                 yield DealEvent(
                     action=event.action, at=event.at, opportunity=Opportunity.from_row(row)
@@ -59,11 +58,11 @@ def _registered_with_vendor(event: FeedEvent, company: str) -> bool:
 
 
 # After the reload, on the deal as the viewer may read it now.
-def _status_change_of_own_deal(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+def _status_change_of_own_deal(event: FeedEvent, row: DealRow, context: Context) -> bool:
     return not event.action.startswith(REGISTERED) and row.registrant == context.viewer.company_id
 
 
-def _registered_with_us(event: FeedEvent, row: OpportunityRow, context: Context) -> bool:
+def _registered_with_us(event: FeedEvent, row: DealRow, context: Context) -> bool:
     return event.action.startswith(REGISTERED) and row.vendor == context.viewer.company_id
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import strawberry
 
-from graph import Page
-from graph.values import as_datetime
+from graph import Page, as_datetime
 from schema.types.connections import page_info
 from schema.types.node import PageInfo
 

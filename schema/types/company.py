@@ -1,9 +1,13 @@
-"""Company: the public profile, with its partnerships, customers and contacts."""
+"""Company: the public profile, with its partnerships, customers and contacts.
+
+Company is the top of the type modules' import order: it imports what it lists, and the
+types that point back at a company reach it through ``schema.nodes.COMPANY``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import Self
 
 import strawberry
 
@@ -11,6 +15,7 @@ from graph import CompanyRow, Forbidden, Page
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
+from schema.nodes import node_type
 from schema.selection import selects, selects_only
 from schema.types.connections import (
     CompanyConnection,
@@ -20,16 +25,26 @@ from schema.types.connections import (
     PartnershipConnection,
     page_info,
 )
+from schema.types.contact import contact_connection
+from schema.types.course import CourseConnection, course_connection
+from schema.types.customer import customer_connection
+from schema.types.deal import DealRegistrationSharing
 from schema.types.enums import FieldGroup, PartnershipStatus, Tier
 from schema.types.filters import CustomerFilter, CustomerOrder, customer_query
 from schema.types.node import Node
+from schema.types.partnership import partnership_connection
+from schema.types.product import (
+    DiscountSchedule,
+    ProductConnection,
+    discount_schedule,
+    product_connection,
+)
 
-if TYPE_CHECKING:
-    from schema.types.course import CourseConnection
-    from schema.types.opportunity import DealRegistrationSharing
-    from schema.types.product import DiscountSchedule, ProductConnection
+#: Fields a reference to a company answers without reading the company.
+_REFERENCE_FIELDS = frozenset({"id", "__typename"})
 
 
+@node_type
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class Company(Node):
     id: strawberry.ID
@@ -60,6 +75,38 @@ class Company(Node):
             graph_id=row.id,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.companies.company(graph_id)
+        return cls.from_row(row) if row else None
+
+    @classmethod
+    def reference(cls, info: Info, graph_id: str) -> Self | Awaitable[Self]:
+        """For non-null company fields: the company a visible row points at exists.
+
+        Every company is a public profile and the row holds its id, so a selection of
+        nothing but ``id`` is answered in place: no round trip, and no coroutine
+        either (a synchronous resolver may return a value or an awaitable, which
+        graphql-core awaits; a list of hundreds of rows then schedules no tasks).
+        Resolvers returning this declare ``graphql_type`` Company."""
+        if selects_only(info, _REFERENCE_FIELDS):
+            return cls.from_row(CompanyRow(graph_id, {}))
+        return cls._load_required(info, graph_id)
+
+    @classmethod
+    async def require(cls, info: Info, graph_id: str) -> Self:
+        """``reference``, awaited: for resolvers that are coroutines anyway."""
+        if selects_only(info, _REFERENCE_FIELDS):
+            return cls.from_row(CompanyRow(graph_id, {}))
+        return await cls._load_required(info, graph_id)
+
+    @classmethod
+    async def _load_required(cls, info: Info, graph_id: str) -> Self:
+        company = await cls.load(info, graph_id)
+        if company is None:
+            raise LookupError(f"company {graph_id} referenced but missing")
+        return company
+
     @strawberry.field
     async def partnerships(
         self,
@@ -69,10 +116,8 @@ class Company(Node):
         tier: Tier | None = None,
         status: PartnershipStatus | None = None,
     ) -> PartnershipConnection:
-        from schema.types.partnership import partnership_connection
-
         reader = info.context.reader
-        page = await reader.partnerships_of(
+        page = await reader.partnerships.partnerships_of(
             self.graph_id,
             reader.page_args(first, after),
             tier.value if tier else None,
@@ -89,10 +134,8 @@ class Company(Node):
         filter: CustomerFilter | None = None,
         order_by: CustomerOrder | None = None,
     ) -> CustomerConnection:
-        from schema.types.customer import customer_connection
-
         reader = info.context.reader
-        page = await reader.customers(
+        page = await reader.customers.customers(
             customer_query(filter, order_by),
             reader.page_args(first, after, count=selects(info, "totalCount")),
             company=self.graph_id,
@@ -103,10 +146,10 @@ class Company(Node):
     async def contacts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> ContactConnection:
-        from schema.types.contact import contact_connection
-
         reader = info.context.reader
-        page = await reader.contacts_of_company(self.graph_id, reader.page_args(first, after))
+        page = await reader.contacts.contacts_of_company(
+            self.graph_id, reader.page_args(first, after)
+        )
         return contact_connection(page)
 
     @strawberry.field(
@@ -117,12 +160,10 @@ class Company(Node):
     )
     async def products(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[ProductConnection, strawberry.lazy("schema.types.product")]:
-        from schema.types.product import product_connection
-
+    ) -> ProductConnection:
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return product_connection(await reader.catalogue.products_of(self.graph_id, args))
+        return product_connection(await reader.products.products_of(self.graph_id, args))
 
     @strawberry.field(
         description=(
@@ -130,12 +171,8 @@ class Company(Node):
             "(null and FORBIDDEN for anyone else)."
         )
     )
-    async def discount_schedule(
-        self, info: Info
-    ) -> Annotated[DiscountSchedule, strawberry.lazy("schema.types.product")] | None:
-        from schema.types.product import discount_schedule
-
-        rows = await info.context.reader.catalogue.discount_schedule(self.graph_id)
+    async def discount_schedule(self, info: Info) -> DiscountSchedule | None:
+        rows = await info.context.reader.products.discount_schedule(self.graph_id)
         if rows is None:
             raise Forbidden(FieldGroup.INTERNAL.value)
         return discount_schedule(rows)
@@ -146,11 +183,7 @@ class Company(Node):
             "deals: the company's own users only (null and FORBIDDEN for anyone else)."
         )
     )
-    async def deal_registration_sharing(
-        self, info: Info
-    ) -> Annotated[DealRegistrationSharing, strawberry.lazy("schema.types.opportunity")] | None:
-        from schema.types.opportunity import DealRegistrationSharing
-
+    async def deal_registration_sharing(self, info: Info) -> DealRegistrationSharing | None:
         reps_may_share = await info.context.reader.deals.registration_sharing(self.graph_id)
         if reps_may_share is None:
             raise Forbidden(FieldGroup.INTERNAL.value)
@@ -164,12 +197,10 @@ class Company(Node):
     )
     async def courses(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[CourseConnection, strawberry.lazy("schema.types.course")]:
-        from schema.types.course import course_connection
-
+    ) -> CourseConnection:
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return course_connection(await reader.training.courses_of(self.graph_id, args))
+        return course_connection(await reader.courses.courses_of(self.graph_id, args))
 
 
 def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
@@ -181,37 +212,3 @@ def company_connection(page: Page[CompanyRow]) -> CompanyConnection:
         page_info=page_info(page),
         total_count=page.total,
     )
-
-
-async def load_company(info: Info, graph_id: str) -> Company | None:
-    row = await info.context.reader.company(graph_id)
-    return Company.from_row(row) if row else None
-
-
-#: Fields a reference to a company answers without reading the company.
-_REFERENCE_FIELDS = frozenset({"id", "__typename"})
-
-
-def company_reference(info: Info, graph_id: str) -> Company | Awaitable[Company]:
-    """For non-null company fields: the company a visible row points at exists.
-
-    Every company is a public profile and the row holds its id, so a selection of
-    nothing but ``id`` is answered in place: no round trip, and no coroutine
-    either (a synchronous resolver may return a value or an awaitable, which
-    graphql-core awaits; a list of hundreds of rows then schedules no tasks).
-    Resolvers returning this declare ``graphql_type=Company``."""
-    if selects_only(info, _REFERENCE_FIELDS):
-        return Company.from_row(CompanyRow(graph_id, {}))
-    return _load_required(info, graph_id)
-
-
-async def require_company(info: Info, graph_id: str) -> Company:
-    company = company_reference(info, graph_id)
-    return company if isinstance(company, Company) else await company
-
-
-async def _load_required(info: Info, graph_id: str) -> Company:
-    company = await load_company(info, graph_id)
-    if company is None:
-        raise LookupError(f"company {graph_id} referenced but missing")
-    return company

@@ -7,11 +7,14 @@ from typing import Self
 import strawberry
 
 from graph import ContactRow, Page
+from schema.context import Info
 from schema.ids import to_global_id
+from schema.nodes import node_type
 from schema.types.connections import ContactConnection, ContactEdge, page_info
 from schema.types.node import Node
 
 
+@node_type
 @strawberry.type
 class Contact(Node):
     id: strawberry.ID
@@ -30,6 +33,11 @@ class Contact(Node):
             phone=p.get("phone"),
             title=p.get("title"),
         )
+
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.contacts.contact(graph_id)
+        return cls.from_row(row) if row else None
 
 
 def contact_connection(page: Page[ContactRow]) -> ContactConnection:

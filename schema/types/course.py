@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import CompletionRow, CourseRow, NotFound, Page
-from graph.values import as_datetime
+from graph import CompletionRow, CourseRow, NotFound, Page, as_datetime
 from policy import DEFAULT_PASSING_SCORE, is_certified
 from schema.context import Info
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.nodes import COMPANY, node_type
 from schema.types.connections import page_info
 from schema.types.node import Node, PageInfo
+
+if TYPE_CHECKING:
+    from schema.types.company import Company
 
 
 @strawberry.enum
@@ -31,6 +33,7 @@ class CourseLevel(Enum):
     ADVANCED = "ADVANCED"
 
 
+@node_type
 @strawberry.type
 class Course(Node):
     id: strawberry.ID
@@ -54,9 +57,16 @@ class Course(Node):
             row=row,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.courses.course(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field
-    async def vendor(self, info: Info) -> Company:
-        return await require_company(info, self.row.vendor)
+    async def vendor(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.vendor)
 
     @strawberry.field(
         description=(
@@ -65,7 +75,7 @@ class Course(Node):
         )
     )
     async def completion_count(self, info: Info) -> int:
-        return (await info.context.reader.training.counts(self.row.id)).completions
+        return (await info.context.reader.courses.counts(self.row.id)).completions
 
     @strawberry.field(
         description=(
@@ -74,11 +84,11 @@ class Course(Node):
         )
     )
     async def certified_count(self, info: Info) -> int:
-        return (await info.context.reader.training.counts(self.row.id)).certified
+        return (await info.context.reader.courses.counts(self.row.id)).certified
 
     @strawberry.field(description="The viewer's own completion of this course, if any.")
     async def viewer_completion(self, info: Info) -> CourseCompletion | None:
-        row = await info.context.reader.training.viewer_completion(self.row.id)
+        row = await info.context.reader.courses.viewer_completion(self.row.id)
         return CourseCompletion.from_row(row) if row else None
 
 
@@ -151,15 +161,10 @@ def completion_connection(page: Page[CompletionRow]) -> CourseCompletionConnecti
     )
 
 
-async def load_course(info: Info, graph_id: str) -> Course | None:
-    row = await info.context.reader.training.course(graph_id)
-    return Course.from_row(row) if row else None
-
-
 async def require_course(info: Info, graph_id: str) -> Course:
     """A course the viewer just created, read back through its authorization."""
     await info.context.refresh()
-    course = await load_course(info, graph_id)
+    course = await Course.load(info, graph_id)
     if course is None:
         raise NotFound("Course", argument="id")
     return course

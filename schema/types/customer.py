@@ -22,12 +22,14 @@ from policy import CUSTOMER_FIELDS, CUSTOMER_PROPERTIES, Policy
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.types.company import Company, company_reference
+from schema.nodes import COMPANY, DATA_LINK, node_type
 from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
+from schema.types.contact import contact_connection
 from schema.types.enums import AccessLevel, FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
+    from schema.types.company import Company
     from schema.types.data_link import DataLink
 
 # GraphQL field → the Python attribute Strawberry names it from (annualRevenue:
@@ -61,13 +63,11 @@ class CustomerAccess:
     async def via(
         self, info: Info
     ) -> list[Annotated[DataLink, strawberry.lazy("schema.types.data_link")]]:
-        from schema.types.data_link import DataLink
-
-        reader = info.context.reader
-        links = await asyncio.gather(*(reader.data_link(i) for i in self.via_ids))
-        return [DataLink.from_row(link) for link in links if link is not None]
+        links = await asyncio.gather(*(DATA_LINK.load(info, i) for i in self.via_ids))
+        return [link for link in links if link is not None]
 
 
+@node_type
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class Customer(Node):
     id: strawberry.ID
@@ -105,6 +105,11 @@ class Customer(Node):
                 values[python_name] = props.get(prop)
         return obj
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.customers.customer(graph_id)
+        return cls.from_row(row, info.context.policy) if row else None
+
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes from_row did not copy: a guarded field
         # outside this row's groups.
@@ -113,9 +118,9 @@ class Customer(Node):
             raise Forbidden(guard[name].value)
         raise AttributeError(name)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(graphql_type=Annotated["Company", strawberry.lazy("schema.types.company")])
     def owner(self, info: Info) -> Company | Awaitable[Company]:
-        return company_reference(info, self.row.owner)
+        return COMPANY.cls.reference(info, self.row.owner)
 
     @strawberry.field
     def access(self, info: Info) -> CustomerAccess:
@@ -131,13 +136,13 @@ class Customer(Node):
     async def contacts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> ContactConnection | None:
-        from schema.types.contact import contact_connection
-
         group = self.guard["contacts"]
         if group not in self.row.groups:
             raise Forbidden(group.value)
         reader = info.context.reader
-        page = await reader.contacts_of_customer(self.row.id, reader.page_args(first, after))
+        page = await reader.contacts.contacts_of_customer(
+            self.row.id, reader.page_args(first, after)
+        )
         return contact_connection(page)
 
 

@@ -8,20 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import DataLinkRow, Forbidden, Page
-from graph.values import as_datetime
+from graph import DataLinkRow, Forbidden, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
+from schema.nodes import COMPANY, PARTNERSHIP, node_type
 from schema.selection import selects
-from schema.types.company import Company, company_reference
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
+from schema.types.customer import customer_connection
 from schema.types.enums import FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
+    from schema.types.company import Company
     from schema.types.partnership import Partnership
 
 
+@node_type
 @strawberry.type
 class DataLink(Node):
     id: strawberry.ID
@@ -47,42 +49,43 @@ class DataLink(Node):
             row=row,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.data_sharing.data_link(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field(description="Neither revoked nor expired.")
     def active(self) -> bool:
         now = datetime.now(UTC)
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(graphql_type=Annotated["Company", strawberry.lazy("schema.types.company")])
     def owner(self, info: Info) -> Company | Awaitable[Company]:
-        return company_reference(info, self.row.owner)
+        return COMPANY.cls.reference(info, self.row.owner)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(graphql_type=Annotated["Company", strawberry.lazy("schema.types.company")])
     def recipient(self, info: Info) -> Company | Awaitable[Company]:
-        return company_reference(info, self.row.recipient)
+        return COMPANY.cls.reference(info, self.row.recipient)
 
     @strawberry.field
     async def partnership(
         self, info: Info
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
-        from schema.types.partnership import Partnership
-
-        row = None
+        partnership = None
         if self.row.partnership is not None:
-            row = await info.context.reader.partnership(self.row.partnership)
-        if row is None:
+            partnership = await PARTNERSHIP.load(info, self.row.partnership)
+        if partnership is None:
             # Only a link recorded under a partnership of other parties (bad data)
             # gets here: that partnership stays invisible, the field is refused.
             raise Forbidden(FieldGroup.PARTY.value)
-        return Partnership.from_row(row)
+        return partnership
 
     @strawberry.field(description="Customers this link covers that the viewer can see.")
     async def customers(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> CustomerConnection:
-        from schema.types.customer import customer_connection
-
         reader = info.context.reader
-        page = await reader.customers_of_link(
+        page = await reader.customers.customers_of_link(
             self.row.id, reader.page_args(first, after, count=selects(info, "totalCount"))
         )
         return customer_connection(page, info.context.policy)

@@ -16,6 +16,7 @@ import strawberry
 
 from graph import (
     AtRiskRow,
+    BadUserInput,
     Bucket,
     Concentration,
     Forbidden,
@@ -27,7 +28,7 @@ from graph import (
     PathRow,
 )
 from schema.context import Info
-from schema.types.company import Company, require_company
+from schema.types.company import Company
 from schema.types.connections import page_info
 from schema.types.customer import Customer
 from schema.types.enums import Tier
@@ -114,7 +115,7 @@ class PartnerPath:
 
     @strawberry.field
     async def companies(self, info: Info) -> list[Company]:
-        return [await require_company(info, c) for c in self.row.companies]
+        return [await Company.require(info, c) for c in self.row.companies]
 
     @strawberry.field
     def partnerships(self) -> list[Partnership]:
@@ -151,7 +152,7 @@ class AccountOverlap:
 
     @strawberry.field
     async def partner(self, info: Info) -> Company:
-        return await require_company(info, self.row.partner)
+        return await Company.require(info, self.row.partner)
 
     @strawberry.field(
         description=(
@@ -194,7 +195,7 @@ class NetworkMeasure:
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return await require_company(info, self.graph_id)
+        return await Company.require(info, self.graph_id)
 
 
 @strawberry.type
@@ -245,7 +246,7 @@ class PartnerShare:
 
     @strawberry.field
     async def partner(self, info: Info) -> Company:
-        return await require_company(info, self.graph_id)
+        return await Company.require(info, self.graph_id)
 
 
 @strawberry.type
@@ -297,12 +298,12 @@ class PartnerAtRisk:
 
     @strawberry.field
     async def partnership(self, info: Info) -> Partnership | None:
-        row = await info.context.reader.partnership(self.row.partnership)
+        row = await info.context.reader.partnerships.partnership(self.row.partnership)
         return Partnership.from_row(row) if row else None
 
     @strawberry.field
     async def partner(self, info: Info) -> Company:
-        return await require_company(info, self.row.partner)
+        return await Company.require(info, self.row.partner)
 
     @classmethod
     def of(cls, r: AtRiskRow) -> PartnerAtRisk:
@@ -373,8 +374,6 @@ class Portfolio:
 
 
 def _top(top: int) -> int:
-    from graph import BadUserInput
-
     if not 1 <= top <= 100:
         raise BadUserInput("'top' must be between 1 and 100", argument="top")
     return top

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import MdfRequestRow, NotFound, Page
-from graph.values import as_datetime
+from graph import MdfRequestRow, NotFound, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
+from schema.nodes import PARTNERSHIP, node_type
 from schema.types.connections import page_info
 from schema.types.node import Node, PageInfo
+from schema.types.user import User
 
 if TYPE_CHECKING:
     from schema.types.partnership import Partnership
-    from schema.types.user import User
 
 
 @strawberry.enum
@@ -31,6 +31,7 @@ class MdfStatus(Enum):
     REJECTED = "REJECTED"
 
 
+@node_type
 @strawberry.type(description="A request for co-marketing funds (MDF) under a partnership.")
 class MdfRequest(Node):
     id: strawberry.ID
@@ -58,26 +59,25 @@ class MdfRequest(Node):
             row=row,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.mdf.request(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field
     async def partnership(
         self, info: Info
     ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
-        from schema.types.partnership import Partnership
-
-        row = await info.context.reader.partnership(self.row.partnership)
-        if row is None:  # a party always sees its partnership
+        partnership = await PARTNERSHIP.load(info, self.row.partnership)
+        if partnership is None:  # a party always sees its partnership
             raise NotFound("Partnership", argument="id")
-        return Partnership.from_row(row)
+        return partnership
 
     @strawberry.field(description="Null outside the requester's company (users are private).")
-    async def requested_by(
-        self, info: Info
-    ) -> Annotated[User, strawberry.lazy("schema.types.user")] | None:
-        from schema.types.user import User
-
+    async def requested_by(self, info: Info) -> User | None:
         if self.row.requester is None:
             return None
-        user = await info.context.reader.user(self.row.requester)
+        user = await info.context.reader.users.user(self.row.requester)
         return User.from_row(user) if user else None
 
 
@@ -105,15 +105,10 @@ def mdf_request_connection(page: Page[MdfRequestRow]) -> MdfRequestConnection:
     )
 
 
-async def load_mdf_request(info: Info, request_id: str) -> MdfRequest | None:
-    row = await info.context.reader.mdf.request(request_id)
-    return MdfRequest.from_row(row) if row else None
-
-
 async def require_mdf_request(info: Info, request_id: str) -> MdfRequest:
     """A request the viewer just created or decided, read back through its row rule."""
     await info.context.refresh()
-    request = await load_mdf_request(info, request_id)
+    request = await MdfRequest.load(info, request_id)
     if request is None:
         raise NotFound("MdfRequest", argument="id")
     return request

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -16,9 +15,7 @@ from graph import Amount, Forbidden, NotFound, OversightTotals, PartnershipFigur
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.enums import FieldGroup, OversightScope
-
-if TYPE_CHECKING:
-    from schema.types.partnership import Partnership
+from schema.types.partnership import Partnership
 
 OPEN_STATUSES = ("SUBMITTED", "APPROVED")
 
@@ -120,15 +117,11 @@ class PartnershipOversight:
     financials: strawberry.Private[bool]
 
     @strawberry.field
-    async def partnership(
-        self, info: Info
-    ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")]:
-        from schema.types.partnership import Partnership
-
-        row = await info.context.reader.partnership(self.figures.partnership)
-        if row is None:  # the company's own partnerships are always visible to it
+    async def partnership(self, info: Info) -> Partnership:
+        partnership = await Partnership.load(info, self.figures.partnership)
+        if partnership is None:  # the company's own partnerships are always visible to it
             raise NotFound("Partnership", argument="id")
-        return Partnership.from_row(row)
+        return partnership
 
     @strawberry.field(description="FINANCIAL: EXECUTIVEs and MANAGERs only.")
     def mdf_approved(self) -> float | None:

@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, Page, PartnershipRow
-from graph.values import as_datetime
+from graph import Forbidden, NotFound, Page, PartnershipRow, as_datetime
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.types.company import Company, company_reference
+from schema.nodes import COMPANY, node_type
+from schema.types import partnership_performance as performance
 from schema.types.connections import (
     DataLinkConnection,
     PartnershipConnection,
     PartnershipEdge,
     page_info,
 )
+from schema.types.data_link import data_link_connection
 from schema.types.enums import (
     AccessLevel,
     FieldGroup,
@@ -34,11 +35,12 @@ from schema.types.enums import (
     PartnershipStructure,
     Tier,
 )
+from schema.types.mdf import MdfRequestConnection
 from schema.types.node import Node
+from schema.types.scorecard import PartnerScorecard
 
 if TYPE_CHECKING:
-    from schema.types.mdf import MdfRequestConnection
-    from schema.types.scorecard import PartnerScorecard
+    from schema.types.company import Company
 
 # python attribute → (graph property, guarding group)
 _GUARDED: dict[str, tuple[str, FieldGroup]] = {
@@ -64,6 +66,7 @@ class OnboardingItem:
     done_by_id: strawberry.ID | None
 
 
+@node_type
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class Partnership(Node):
     id: strawberry.ID
@@ -99,19 +102,24 @@ class Partnership(Node):
                 values[python_name] = as_datetime(value) if prop == "since" else value
         return obj
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.partnerships.partnership(graph_id)
+        return cls.from_row(row) if row else None
+
     def __getattr__(self, name: str) -> Any:
         guarded = _GUARDED.get(name)
         if guarded is not None:
             raise Forbidden(guarded[1].value)
         raise AttributeError(name)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(graphql_type=Annotated["Company", strawberry.lazy("schema.types.company")])
     def vendor(self, info: Info) -> Company | Awaitable[Company]:
-        return company_reference(info, self.row.vendor)
+        return COMPANY.cls.reference(info, self.row.vendor)
 
-    @strawberry.field(graphql_type=Company)
+    @strawberry.field(graphql_type=Annotated["Company", strawberry.lazy("schema.types.company")])
     def partner(self, info: Info) -> Company | Awaitable[Company]:
-        return company_reference(info, self.row.partner)
+        return COMPANY.cls.reference(info, self.row.partner)
 
     @strawberry.field(description="How the viewer sees this partnership, before asking.")
     def access(self) -> PartnershipAccess:
@@ -127,7 +135,7 @@ class Partnership(Node):
     async def onboarding(self, info: Info) -> list[OnboardingItem]:
         if not self.row.access.party:
             return []
-        items = await info.context.reader.onboarding_items(self.row.id)
+        items = await info.context.reader.partnerships.onboarding_items(self.row.id)
         return [
             OnboardingItem(
                 key=i["key"],
@@ -152,33 +160,27 @@ class Partnership(Node):
     async def certified_users(self, info: Info) -> int | None:
         if not self.row.access.party:
             raise Forbidden(FieldGroup.PARTY.value)
-        return await info.context.reader.training.certified_users(self.row.id)
+        return await info.context.reader.courses.certified_users(self.row.id)
 
     @strawberry.field(description="Visible to the two parties only; empty for anyone else.")
     async def data_links(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> DataLinkConnection:
-        from schema.types.data_link import data_link_connection
-
         reader = info.context.reader
         args = reader.page_args(first, after)
         if not self.row.access.party:
             return data_link_connection(Page.empty())
-        return data_link_connection(await reader.data_links_of(self.row.id, args))
+        return data_link_connection(await reader.data_sharing.data_links_of(self.row.id, args))
 
     @strawberry.field(description="FINANCIAL: mdfBudget minus the approved MDF requests.")
     async def mdf_remaining(self, info: Info) -> float | None:
-        from schema.types.partnership_performance import mdf_remaining
-
-        return await mdf_remaining(info, self.row)
+        return await performance.mdf_remaining(info, self.row)
 
     @strawberry.field(description="FINANCIAL: MDF requests under this partnership, newest first.")
     async def mdf_requests(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[MdfRequestConnection, strawberry.lazy("schema.types.mdf")] | None:
-        from schema.types.partnership_performance import mdf_requests
-
-        return await mdf_requests(info, self.row, first, after)
+    ) -> MdfRequestConnection | None:
+        return await performance.mdf_requests(info, self.row, first, after)
 
     @strawberry.field(
         description=(
@@ -186,12 +188,8 @@ class Partnership(Node):
             "partner's EXECUTIVE (null and FORBIDDEN, group SCORECARD, for anyone else)."
         )
     )
-    async def scorecard(
-        self, info: Info
-    ) -> Annotated[PartnerScorecard, strawberry.lazy("schema.types.scorecard")] | None:
-        from schema.types.partnership_performance import scorecard
-
-        return await scorecard(info, self.row)
+    async def scorecard(self, info: Info) -> PartnerScorecard | None:
+        return await performance.scorecard(info, self.row)
 
 
 def _user_gid(user_id: str | None) -> strawberry.ID | None:
@@ -201,7 +199,7 @@ def _user_gid(user_id: str | None) -> strawberry.ID | None:
 async def require_partnership(info: Info, partnership_id: str) -> Partnership:
     """A partnership the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.partnership(partnership_id)
+    row = await info.context.reader.partnerships.partnership(partnership_id)
     if row is None:
         raise NotFound("Partnership", argument="id")
     return Partnership.from_row(row)

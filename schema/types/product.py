@@ -8,7 +8,7 @@ gets null and a FORBIDDEN error (group FINANCIAL), as for partnership fields.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
@@ -16,12 +16,16 @@ from graph import Forbidden, NotFound, Page, ProductRow, TierDiscountRow
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.nodes import COMPANY, node_type
 from schema.types.connections import page_info
 from schema.types.enums import FieldGroup, Tier
 from schema.types.node import Node, PageInfo
 
+if TYPE_CHECKING:
+    from schema.types.company import Company
 
+
+@node_type
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class Product(Node):
     id: strawberry.ID
@@ -67,14 +71,21 @@ class Product(Node):
             values["discount_pct"] = terms.discount_pct
         return obj
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.products.product(graph_id)
+        return cls.from_row(row) if row else None
+
     def __getattr__(self, name: str) -> Any:
         if name in ("list_price", "discount_pct"):
             raise Forbidden(FieldGroup.FINANCIAL.value)
         raise AttributeError(name)
 
     @strawberry.field
-    async def vendor(self, info: Info) -> Company:
-        return await require_company(info, self.row.vendor)
+    async def vendor(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.vendor)
 
 
 @strawberry.type
@@ -101,15 +112,10 @@ def product_connection(page: Page[ProductRow]) -> ProductConnection:
     )
 
 
-async def load_product(info: Info, graph_id: str) -> Product | None:
-    row = await info.context.reader.catalogue.product(graph_id)
-    return Product.from_row(row) if row else None
-
-
 async def require_product(info: Info, graph_id: str) -> Product:
     """A product the viewer just created or changed, read back through its authorization."""
     await info.context.refresh()
-    product = await load_product(info, graph_id)
+    product = await Product.load(info, graph_id)
     if product is None:
         raise NotFound("Product", argument="id")
     return product

@@ -10,14 +10,16 @@ from graph import UserRow
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import from_global_id, to_global_id
-from schema.types.company import Company, require_company
+from schema.nodes import COMPANY, node_type
+from schema.types.course import CourseCompletionConnection, completion_connection
 from schema.types.enums import Role
 from schema.types.node import Node
 
 if TYPE_CHECKING:
-    from schema.types.course import CourseCompletionConnection
+    from schema.types.company import Company
 
 
+@node_type
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class User(Node):
     id: strawberry.ID
@@ -42,21 +44,26 @@ class User(Node):
             company_id=row.company,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.users.user(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field
-    async def company(self, info: Info) -> Company:
-        return await require_company(info, self.company_id)
+    async def company(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.company_id)
 
     @strawberry.field(
         description="Courses this user completed (users are visible to their own company only)."
     )
     async def completions(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[CourseCompletionConnection, strawberry.lazy("schema.types.course")]:
-        from schema.types.course import completion_connection
-
+    ) -> CourseCompletionConnection:
         reader = info.context.reader
         args = reader.page_args(first, after)
-        return completion_connection(await reader.training.completions_of(self.id_in_graph, args))
+        return completion_connection(await reader.courses.completions_of(self.id_in_graph, args))
 
     @property
     def id_in_graph(self) -> str:
@@ -77,8 +84,10 @@ class Viewer:
         )
 
     @strawberry.field
-    async def company(self, info: Info) -> Company:
-        return await require_company(info, info.context.viewer.company_id)
+    async def company(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, info.context.viewer.company_id)
 
     @strawberry.field
     def role(self, info: Info) -> Role:

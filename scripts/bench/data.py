@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import LiteralString
 
+from gateway import neo4j_local
 from graph import Database, DatabaseConfig, migrate
 from graph.generator.loader import load, wipe
 from graph.generator.synthetic import generate
-from scripts import neo4j_local
 
 ROOT = Path(__file__).resolve().parents[2]
 _GENERATOR_FILES = ("graph/generator/synthetic.py", "graph/generator/loader.py")

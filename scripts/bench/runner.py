@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, LiteralString
 
+from gateway import neo4j_local
 from graph import Database
 from policy import load_policy
-from scripts import neo4j_local
 from scripts.bench import data, floor, machine, procstats, report
 from scripts.bench.boltcount import BoltCounter
 from scripts.bench.canonical import JsonValue, fingerprint, first_difference, size

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from scripts import neo4j_local
+from gateway import neo4j_local
 from scripts.bench import data, procstats
 from scripts.bench.systems import (
     Neo4jTarget,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 async def neo4j(action: str) -> None:
     """What `make neo4j-test-up` / a stop does, as the operator would run it."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "scripts.neo4j_local", action, "--instance", "test"
+        sys.executable, "-m", "gateway.neo4j_local", action, "--instance", "test"
     )
     assert await process.wait() == 0
 

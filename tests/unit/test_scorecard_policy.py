@@ -18,7 +18,7 @@ from policy import (
     sees_mdf_request,
     sees_scorecard,
 )
-from policy._scorecard import normalize, parse_scorecard_file
+from policy._scorecards import normalize, parse_scorecard_file
 
 
 def test_the_shipped_defaults_are_valid_and_weigh_to_one() -> None:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from graph.driver import QueryStats
-from graph.reader import batch_loader
+from graph.readers import batch_loader
 
 
 async def test_cancelling_one_awaiting_field_leaves_the_shared_batch_to_the_others() -> None:

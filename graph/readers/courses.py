@@ -20,8 +20,7 @@ from graph.queries.courses import (
     COURSES_OF_COMPANIES_QUERY,
     VIEWER_COMPLETIONS_QUERY,
 )
-from graph.reader import AggregateReader, GraphReader, PageArgs, _grouped
-from graph.records import Page, Props
+from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope, grouped
 from policy import DEFAULT_PASSING_SCORE, sees_vendor_offerings
 
 
@@ -61,8 +60,8 @@ def _completion_row(row: Mapping[str, Any]) -> CompletionRow:
 
 
 class CourseReader(AggregateReader):
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._courses = self._loader("courses.courses", self._load_courses)
         self._pages = self._loader("courses.pages", self._load_pages)
         self._counts = self._loader("courses.counts", self._load_counts)
@@ -140,14 +139,14 @@ class CourseReader(AggregateReader):
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[CourseRow]]:
             ordering = "courses:TITLE:ASC"
             params = self.viewer_params()
-            params.update(self.parent._paging_params(ordering, args))
+            params.update(self.paging.params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {
-                r["key"]: self.parent._page(ordering, args, r["total"], r["page"], _course_row)
+                r["key"]: self.paging.page(ordering, args, r["total"], r["page"], _course_row)
                 for r in await self._read(COURSES_OF_COMPANIES_QUERY, params)
             }
 
-        return await _grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
+        return await grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
 
     async def _load_completion_pages(
         self, keys: Sequence[tuple[str, PageArgs]]
@@ -155,11 +154,11 @@ class CourseReader(AggregateReader):
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[CompletionRow]]:
             ordering = "completions:TITLE:ASC"
             params = self.viewer_params()
-            params.update(self.parent._paging_params(ordering, args))
+            params.update(self.paging.params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {
-                r["key"]: self.parent._page(ordering, args, r["total"], r["page"], _completion_row)
+                r["key"]: self.paging.page(ordering, args, r["total"], r["page"], _completion_row)
                 for r in await self._read(COMPLETIONS_OF_USERS_QUERY, params)
             }
 
-        return await _grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
+        return await grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)

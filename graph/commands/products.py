@@ -1,4 +1,4 @@
-"""The vendor's catalogue: create and change products, set the discount per tier.
+"""Products: the vendor creates and changes its products and sets the discount per tier.
 
 Products belong to the viewer's own company (``(:Company)-[:SELLS]->(:Product)``);
 a SKU is unique within one vendor's catalogue. The discount schedule is one
@@ -13,70 +13,27 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, Conflict, NotFound
+from graph.queries.products import (
+    CREATED_PRODUCT_QUERY,
+    DISCOUNTS_CLEARED_QUERY,
+    DISCOUNTS_LOCKED_QUERY,
+    DISCOUNTS_SET_QUERY,
+    PRODUCT_FOR_UPDATE_QUERY,
+    PRODUCT_UPDATED_QUERY,
+    SKU_TAKEN_QUERY,
+)
 from policy import (
     MAX_DISCOUNT_PCT,
     Role,
     Tier,
-    may_manage_catalogue,
+    may_manage_offerings,
     may_set_discounts,
 )
-
-# Locks the vendor so two creates with one SKU cannot both pass the check.
-SKU_TAKEN_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})
-SET v._lock = true REMOVE v._lock
-RETURN [(v)-[:SELLS]->(p:Product {sku: $sku}) WHERE p.id <> $except | p.id] AS taken
-"""
-
-CREATED_PRODUCT_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})
-CREATE (v)-[:SELLS]->(p:Product {
-  id: $id, sku: $sku, name: $name, description: $description, listPrice: $listPrice,
-  currency: $currency, createdAt: datetime()
-})
-RETURN p.id AS id
-"""
-
-PRODUCT_FOR_UPDATE_QUERY: LiteralString = """
-MATCH (v:Company)-[:SELLS]->(p:Product {id: $id})
-SET p._lock = true REMOVE p._lock
-RETURN v.id AS vendor, p {.sku, .name, .description, .listPrice, .currency} AS props
-"""
-
-# $changes holds only keys this module names (see ProductChanges.as_props).
-PRODUCT_UPDATED_QUERY: LiteralString = """
-MATCH (p:Product {id: $id})
-SET p += $changes, p.updatedAt = datetime()
-RETURN p.id AS id
-"""
-
-DISCOUNTS_LOCKED_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})
-SET v._lock = true REMOVE v._lock
-RETURN [(v)-[:HAS_DISCOUNT]->(d:TierDiscount) | d {.tier, .discountPct}] AS current
-"""
-
-DISCOUNTS_SET_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})
-UNWIND $set AS s
-MERGE (d:TierDiscount {id: $vendor + ':' + s.tier})
-ON CREATE SET d.tier = s.tier
-MERGE (v)-[:HAS_DISCOUNT]->(d)
-SET d.discountPct = s.discountPct, d.updatedAt = datetime(), d.updatedById = $userId
-RETURN count(d) AS set
-"""
-
-DISCOUNTS_CLEARED_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})-[:HAS_DISCOUNT]->(d:TierDiscount)
-WHERE d.tier IN $clear
-DETACH DELETE d
-RETURN count(*) AS cleared
-"""
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -164,7 +121,7 @@ class TierDiscountInput:
     discount_pct: float | None
 
 
-class CatalogueCommands(CommandSet):
+class ProductCommands(CommandSet):
     async def create_product(self, data: ProductInput) -> Outcome:
         """A product in the viewer's company's catalogue."""
         self.require_role(Role.EXECUTIVE, Role.MANAGER, action="create a product")
@@ -212,7 +169,7 @@ class CatalogueCommands(CommandSet):
             ):
                 raise NotFound("Product", argument="id")
             row = rows[0]
-            if not may_manage_catalogue(self.actor, row["vendor"]):
+            if not may_manage_offerings(self.actor, row["vendor"]):
                 raise ActionForbidden("Only the vendor's EXECUTIVE or MANAGER may change a product")
             new = changes.as_props()
             await tx.run(PRODUCT_UPDATED_QUERY, {"id": product_id, "changes": new})

@@ -1,6 +1,6 @@
 """Provision, start, stop and report a local Neo4j Community server from Maven jars.
 
-Neo4j 5.26 LTS is resolved by Maven (``scripts/neo4j/pom.xml``) into
+Neo4j 5.26 LTS is resolved by Maven (``gateway/neo4j-pom.xml``, package data) into
 ``.neo4j/lib`` once; each named instance (``dev`` for ``make run``, ``test``
 for ``make test``, ``bench`` for ``make bench``) gets its own configuration,
 data and logs under ``.neo4j/<name>/`` and its own loopback Bolt port, so the
@@ -10,7 +10,11 @@ The server is started the way ``neo4j console`` would start it, but directly:
 nothing else reads ``server.jvm.additional`` or the heap settings, so the JVM
 flags are on our command line.
 
-Usage: ``python -m scripts.neo4j_local up|down|status|uri [--instance NAME]``.
+It lives in the installed package, not in ``scripts/``, because ``prm neo4j`` runs it
+and the gateway imports nothing from ``scripts`` (docs/architecture.md).
+
+Usage: ``python -m gateway.neo4j_local up|down|status|uri|jars [--instance NAME]``
+(``prm neo4j up|down|status`` runs the same).
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# The checkout: `make install` installs the package in editable mode, so this module is
+# read from <checkout>/gateway/ and the servers' files stay in <checkout>/.neo4j.
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / ".neo4j"
 LIB = HOME / "lib"
-POM = ROOT / "scripts" / "neo4j" / "pom.xml"
+POM = Path(__file__).with_name("neo4j-pom.xml")
 NEO4J_VERSION = "5.26.30"
 
 # A local, loopback-only server: the password guards against other local
@@ -140,7 +146,7 @@ def write_conf(inst: Instance) -> None:
     (conf / "neo4j.conf").write_text(
         "\n".join(
             [
-                "# Written by scripts/neo4j_local.py; edits are overwritten at start.",
+                "# Written by gateway/neo4j_local.py; edits are overwritten at start.",
                 "server.default_listen_address=127.0.0.1",
                 f"server.bolt.listen_address=127.0.0.1:{inst.port}",
                 "server.http.enabled=false",
@@ -189,16 +195,18 @@ def set_initial_password(inst: Instance) -> None:
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ClientError
 
+    from graph.queries.database import FIRST_LOGIN_QUERY, PING_QUERY
+
     with GraphDatabase.driver(inst.uri, auth=("neo4j", password())) as driver:
         try:
             driver.verify_authentication()
-            driver.execute_query("RETURN 1")
+            driver.execute_query(PING_QUERY)
             return
         except (AuthError, ClientError):
             pass
     with GraphDatabase.driver(inst.uri, auth=("neo4j", "neo4j")) as driver:
         driver.execute_query(
-            "ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO $new",
+            FIRST_LOGIN_QUERY,
             {"new": password()},
             database_="system",
         )

@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.opportunity import (
+from schema.types.deal import (
     Opportunity,
     OpportunityConnection,
     OpportunityStatus,
@@ -15,10 +15,10 @@ from schema.types.opportunity import (
 
 
 @strawberry.type
-class OpportunityQueries:
+class DealQueries:
     @strawberry.field(description="A registered deal; null when the viewer may not see it.")
     async def opportunity(self, info: Info, id: strawberry.ID) -> Opportunity | None:
-        row = await info.context.reader.deals.opportunity(expect_global_id(id, "Opportunity"))
+        row = await info.context.reader.deals.deal(expect_global_id(id, "Opportunity"))
         return Opportunity.from_row(row) if row else None
 
     @strawberry.field(
@@ -41,7 +41,7 @@ class OpportunityQueries:
             if partnership_id is not None
             else None
         )
-        page = await reader.deals.opportunities(
+        page = await reader.deals.deals(
             reader.page_args(first, after),
             status=status.value if status else None,
             partnership_id=partnership,

@@ -24,8 +24,10 @@ from graph.queries.portfolio import (
     PORTFOLIO_SHARED_CUSTOMERS_QUERY,
     PORTFOLIO_WON_REVENUE_QUERY,
 )
-from graph.reader import AggregateReader, PageArgs
-from graph.records import CompanyRow, CustomerRow, Page, PartnershipRow
+from graph.readers._base import AggregateReader, Page, PageArgs, ReadScope
+from graph.readers.companies import CompanyReader, CompanyRow
+from graph.readers.customers import CustomerReader, CustomerRow
+from graph.readers.partnerships import PartnershipReader, PartnershipRow
 from graph.values import native
 from graph.viewer import link_facts
 from policy import (
@@ -131,16 +133,37 @@ def _shares(rows: Sequence[Mapping[str, Any]]) -> tuple[Share, ...]:
 
 
 class ExploreReader(AggregateReader):
+    """Reads across aggregates: companies, partnerships and customers come through
+    their own readers (and their rules), shared with the rest of the request."""
+
+    def __init__(
+        self,
+        scope: ReadScope,
+        *,
+        companies: CompanyReader,
+        partnerships: PartnershipReader,
+        customers: CustomerReader,
+        max_network_depth: int,
+        min_bucket: int,
+    ) -> None:
+        super().__init__(scope)
+        self._companies = companies
+        self._partnerships = partnerships
+        self._customers = customers
+        #: The deepest network(depth:) and the smallest count a breakdown shows.
+        self.max_network_depth = max_network_depth
+        self.min_bucket = min_bucket
+
     @property
     def hubs(self) -> list[str]:
         return network_hubs(self.viewer.company_id, self.viewer.high_partners)
 
-    def _partnerships(self, rows: Sequence[Mapping[str, Any]]) -> list[PartnershipRow]:
-        built = (self.parent._partnership_row(r) for r in rows)
+    def _partnership_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[PartnershipRow]:
+        built = (self._partnerships.partnership_row(r) for r in rows)
         return [p for p in built if p is not None]
 
     def check_depth(self, depth: int | None) -> int:
-        limit = self.parent.max_network_depth
+        limit = self.max_network_depth
         if depth is None:
             return limit
         if not 0 <= depth <= limit:
@@ -159,15 +182,15 @@ class ExploreReader(AggregateReader):
         if not records:
             return None
         companies = records[0]["companies"]
-        profiles = self.parent.know_companies([c["row"] for c in companies])
+        profiles = self._companies.know_companies([c["row"] for c in companies])
         distances = {c["row"]["id"]: int(c["distance"]) for c in companies}
         edges = sorted(records[0]["partnerships"], key=lambda r: str(r["id"]))
-        return NetworkRow(distances, self._partnerships(edges), {c.id: c for c in profiles})
+        return NetworkRow(distances, self._partnership_rows(edges), {c.id: c for c in profiles})
 
     async def partner_path(self, start: str, end: str) -> PathRow | None:
         """Breadth-first from ``start`` through visible ACTIVE partnerships, at most
         MAX_VISIBLE_HOPS statements; the first partnership to reach a company is kept."""
-        if await self.parent.company(start) is None:
+        if await self._companies.company(start) is None:
             return None
         came_from: dict[str, tuple[str, Mapping[str, Any]] | None] = {start: None}
         frontier = [start]
@@ -192,17 +215,17 @@ class ExploreReader(AggregateReader):
             companies.append(step[0])
             rows.append(step[1])
             step = came_from[step[0]]
-        partnerships = self._partnerships(rows[::-1])
+        partnerships = self._partnership_rows(rows[::-1])
         return PathRow(companies[::-1], partnerships)
 
     async def measures(self, args: PageArgs) -> Page[MeasureRow]:
         ordering = "networkMeasures:DEGREE:DESC"
-        params = self.parent._paging_params(ordering, args)
+        params = self.paging.params(ordering, args)
         params.update(hubs=self.hubs, companyId=self.viewer.company_id)
         record = (await self._read(NETWORK_MEASURES_QUERY, params))[0]
         total = int(record["total"])
         scale = 1.0 / (total - 1) if total > 1 else 0.0
-        return self.parent._page(
+        return self.paging.page(
             ordering,
             args,
             total,
@@ -212,7 +235,7 @@ class ExploreReader(AggregateReader):
 
     async def overlap(self, partnership_id: str) -> OverlapRow | None:
         """None unless the viewer's company is a party of this visible ACTIVE partnership."""
-        partnership = await self.parent.partnership(partnership_id)
+        partnership = await self._partnerships.partnership(partnership_id)
         company = self.viewer.company_id
         if partnership is None or company not in (partnership.vendor, partnership.partner):
             return None
@@ -221,7 +244,7 @@ class ExploreReader(AggregateReader):
         partner = partnership.partner if partnership.vendor == company else partnership.vendor
         tier = str(partnership.props.get("tier"))
         listed = overlap_lists_accounts(tier)
-        min_bucket = self.parent.min_bucket
+        min_bucket = self.min_bucket
         params = {
             "companyId": company,
             "partnerId": partner,
@@ -248,7 +271,7 @@ class ExploreReader(AggregateReader):
         account is listed only where the viewer may read a partner record's identity,
         which is what matched it."""
         ids = sorted({i for r in rows for i in (*r["mine"], *r["theirs"])})
-        loaded = await self.parent._customers.load_many(ids)
+        loaded = await self._customers.customers_by_ids(ids)
         customers = {c.id: c for c in loaded if c is not None}
         accounts = []
         for r in sorted(rows, key=lambda r: str(r["account"])):
@@ -294,7 +317,7 @@ class ExploreReader(AggregateReader):
         for link in given:
             recipient = str(link["recipient"])
             facts = link_facts(link, recipient)
-            for g in effective_grants(recipient, [facts], self.parent.policy, now):
+            for g in effective_grants(recipient, [facts], self.policy, now):
                 grants.append(
                     {"partner": recipient, "owner": g.owner, "link": g.link, "all": g.all_customers}
                 )
@@ -312,7 +335,7 @@ class ExploreReader(AggregateReader):
         r = rows[0]
         total = int(r["accounts"])
         by_partners = [{"key": str(b["partners"]), "count": b["count"]} for b in r["byPartners"]]
-        buckets = _suppressed(by_partners, total, self.parent.min_bucket)
+        buckets = _suppressed(by_partners, total, self.min_bucket)
         return total, sorted(buckets, key=lambda b: int(b.key or 0))
 
     async def at_risk(self, days: int) -> list[AtRiskRow]:

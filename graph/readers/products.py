@@ -17,8 +17,7 @@ from graph.queries.products import (
     PRODUCTS_BY_IDS_QUERY,
     PRODUCTS_OF_COMPANIES_QUERY,
 )
-from graph.reader import AggregateReader, GraphReader, PageArgs, _grouped
-from graph.records import Page, Props
+from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope, grouped
 from policy import ProductTerms, Tier, default_pricing, product_terms, sees_vendor_offerings
 
 _ORDERING = "products:NAME:ASC"
@@ -41,8 +40,8 @@ class TierDiscountRow:
 
 
 class ProductReader(AggregateReader):
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._products = self._loader("products.products", self._load_products)
         self._pages = self._loader("products.pages", self._load_pages)
         self._schedules = self._loader("products.schedules", self._load_schedules)
@@ -91,19 +90,19 @@ class ProductReader(AggregateReader):
     async def _load_pages(self, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[ProductRow]]:
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[ProductRow]]:
             params = self.viewer_params()
-            params.update(self.parent._paging_params(_ORDERING, args))
+            params.update(self.paging.params(_ORDERING, args))
             params["parents"] = [{"key": p} for p in parents]
             pages: dict[str, Page[ProductRow]] = {}
             for r in await self._read(PRODUCTS_OF_COMPANIES_QUERY, params):
                 terms = self._terms(r["key"], r["tiers"], r["discounts"])
                 if terms is not None:
                     build = partial(_product_row, r["key"], terms)
-                    pages[r["key"]] = self.parent._page(
+                    pages[r["key"]] = self.paging.page(
                         _ORDERING, args, r["total"], r["page"], build
                     )
             return pages
 
-        return await _grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
+        return await grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
 
     async def _load_schedules(self, ids: Sequence[str]) -> list[list[TierDiscountRow]]:
         rows = await self._read(DISCOUNTS_OF_COMPANIES_QUERY, {"ids": list(ids)})

@@ -1,4 +1,4 @@
-"""Training: a vendor's courses, and completions recorded by its partners' users.
+"""Courses: a vendor's courses, and completions recorded by its partners' users.
 
 A completion is one ``COMPLETED`` relationship per (user, course), made with
 ``MERGE`` under a lock on the user, so a retake or a retried request never
@@ -10,43 +10,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import LiteralString
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, NotFound
-from policy import MAX_SCORE, may_manage_catalogue, may_record_completion
-
-CREATED_COURSE_QUERY: LiteralString = """
-MATCH (v:Company {id: $vendor})
-CREATE (v)-[:OFFERS]->(c:Course {
-  id: $id, title: $title, level: $level, passingScore: $passingScore, createdAt: datetime()
-})
-RETURN c.id AS id
-"""
-
-# The facts of one completion, read under a lock on the user.
-COMPLETION_FACTS_QUERY: LiteralString = """
-MATCH (u:User {id: $userId})-[:MEMBER_OF]->(me:Company)
-SET u._lock = true REMOVE u._lock
-WITH u, me
-MATCH (v:Company)-[:OFFERS]->(c:Course {id: $courseId})
-RETURN v.id AS vendor,
-       [(v)-[:VENDOR_IN|PARTNER_IN]->(p:Partnership {status: 'ACTIVE'})
-         <-[:VENDOR_IN|PARTNER_IN]-(me) WHERE me <> v | me.id] AS partnered,
-       [(u)-[r:COMPLETED]->(c) | r.score][0] AS previous
-"""
-
-COMPLETION_RECORDED_QUERY: LiteralString = """
-MATCH (u:User {id: $userId}), (c:Course {id: $courseId})
-MERGE (u)-[r:COMPLETED]->(c)
-WITH r, r.score IS NULL OR $score > r.score AS better,
-     CASE WHEN r.score IS NULL THEN 1 ELSE coalesce(r.attempts, 1) + 1 END AS attempts
-SET r.attempts = attempts, r.lastAttemptAt = datetime(),
-    r.at = CASE WHEN better THEN datetime() ELSE r.at END,
-    r.score = CASE WHEN better THEN $score ELSE r.score END
-RETURN r.score AS score, r.attempts AS attempts
-"""
+from graph.queries.courses import (
+    COMPLETION_FACTS_QUERY,
+    COMPLETION_RECORDED_QUERY,
+    CREATED_COURSE_QUERY,
+)
+from policy import MAX_SCORE, may_manage_offerings, may_record_completion
 
 MAX_TITLE = 200
 LEVELS = frozenset({"BEGINNER", "INTERMEDIATE", "ADVANCED"})
@@ -70,11 +43,11 @@ class CourseInput:
             )
 
 
-class TrainingCommands(CommandSet):
+class CourseCommands(CommandSet):
     async def create_course(self, data: CourseInput) -> Outcome:
         """A course offered by the viewer's company."""
         vendor = self.viewer.company_id
-        if not may_manage_catalogue(self.actor, vendor):
+        if not may_manage_offerings(self.actor, vendor):
             raise ActionForbidden("Only an EXECUTIVE or MANAGER may create a course")
         data.validate()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.queries.oversight import oversight_breakdown_query, oversight_totals_query
-from graph.reader import AggregateReader, GraphReader
+from graph.readers._base import AggregateReader, ReadScope
 from policy import OversightScope, oversees_financials, oversight_scope
 
 
@@ -61,8 +61,8 @@ def _amounts(rows: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, ...] | N
 
 
 class OversightReader(AggregateReader):
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._totals = self._loader("oversight.totals", self._load_totals)
         self._breakdowns = self._loader("oversight.breakdowns", self._load_breakdowns)
 

@@ -11,8 +11,7 @@ from graph.queries.mdf import (
     MDF_REQUESTS_BY_IDS_QUERY,
     MDF_REQUESTS_OF_PARTNERSHIPS_QUERY,
 )
-from graph.reader import AggregateReader, GraphReader, PageArgs, _grouped
-from graph.records import Page, Props
+from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope, grouped
 from policy import mdf_remaining
 
 
@@ -52,8 +51,8 @@ def _request_row(row: Mapping[str, Any]) -> MdfRequestRow:
 
 
 class MdfReader(AggregateReader):
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._requests = self._loader("mdf.requests", self._load_requests)
         self._pages = self._loader("mdf.pages", self._load_pages)
         self._balances = self._loader("mdf.balances", self._load_balances)
@@ -80,19 +79,17 @@ class MdfReader(AggregateReader):
         return [found.get(i) for i in ids]
 
     async def _load_pages(self, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[MdfRequestRow]]:
-        reader = self.parent
-
         async def run(args: PageArgs, parents: list[str]) -> dict[str, Page[MdfRequestRow]]:
             ordering = "mdfRequests:REQUESTED_AT:DESC"
             params = self.viewer_params()
-            params.update(reader._paging_params(ordering, args))
+            params.update(self.paging.params(ordering, args))
             params["parents"] = [{"key": p} for p in parents]
             return {
-                r["key"]: reader._page(ordering, args, r["total"], r["page"], _request_row)
+                r["key"]: self.paging.page(ordering, args, r["total"], r["page"], _request_row)
                 for r in await self._read(MDF_REQUESTS_OF_PARTNERSHIPS_QUERY, params)
             }
 
-        return await _grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
+        return await grouped(keys, group_of=lambda k: k[1], parent_of=lambda k: k[0], run=run)
 
     async def _load_balances(self, ids: Sequence[str]) -> list[MdfBalance]:
         rows = await self._read(MDF_BALANCES_QUERY, {"ids": list(ids)})

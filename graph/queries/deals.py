@@ -1,5 +1,5 @@
-"""Opportunities (registered deals): the row rule, lookups, the connection, and the writes
-of deal registration.
+"""Deals (registered opportunities, label ``Opportunity``): the row rule, lookups, the
+connection, and the writes of deal registration.
 
 One fragment says what a deal's status is (``STATUS``): an open deal
 (SUBMITTED or APPROVED) past its ``expiresAt`` reads as EXPIRED whether or not
@@ -44,7 +44,7 @@ _ROW: LiteralString = (
     " dataLink: head([(o)-[:SHARED_THROUGH]->(l:DataLink) | l.id])}"
 )
 
-OPPORTUNITIES_BY_IDS_QUERY: LiteralString = (
+DEALS_BY_IDS_QUERY: LiteralString = (
     "MATCH (o:Opportunity) WHERE o.id IN $ids\n"
     + _PARTIES
     + _VISIBLE
@@ -68,7 +68,7 @@ MATCH (:Partnership {id: $partnershipId})<-[:UNDER]-(o:Opportunity)
 """
 
 
-def opportunities_page_query(*, of_partnership: bool) -> LiteralString:
+def deals_page_query(*, of_partnership: bool) -> LiteralString:
     """Visible deals, newest registration first: ``total`` and the page after the cursor.
 
     ``$status`` (optional) filters on the status as read (an expired open deal is EXPIRED).

@@ -16,21 +16,21 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import Forbidden, NotFound, OpportunityRow, Page
-from graph.values import as_datetime
+from graph import DealRow, Forbidden, NotFound, Page, as_datetime
 from policy import FieldGroup, sees_deal_conflict
 from schema.context import Info
 from schema.ids import to_global_id
-from schema.types.company import Company, require_company
+from schema.nodes import COMPANY, node_type
 from schema.types.connections import page_info
 from schema.types.customer import Customer
+from schema.types.data_link import DataLink
 from schema.types.node import Node, PageInfo
+from schema.types.partnership import Partnership
+from schema.types.product import Product
 from schema.types.user import User
 
 if TYPE_CHECKING:
-    from schema.types.data_link import DataLink
-    from schema.types.partnership import Partnership
-    from schema.types.product import Product
+    from schema.types.company import Company
 
 
 @strawberry.enum
@@ -43,6 +43,7 @@ class OpportunityStatus(Enum):
     EXPIRED = "EXPIRED"
 
 
+@node_type
 @strawberry.type(description="A deal a partner registered with the vendor of a partnership.")
 class Opportunity(Node):
     id: strawberry.ID
@@ -66,10 +67,10 @@ class Opportunity(Node):
             "registration before they were held for review instead)."
         )
     )
-    row: strawberry.Private[OpportunityRow]
+    row: strawberry.Private[DealRow]
 
     @classmethod
-    def from_row(cls, row: OpportunityRow) -> Self:
+    def from_row(cls, row: DealRow) -> Self:
         p = row.props
         return cls(
             id=strawberry.ID(to_global_id("Opportunity", row.id)),
@@ -87,6 +88,11 @@ class Opportunity(Node):
             row=row,
         )
 
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.deals.deal(graph_id)
+        return cls.from_row(row) if row else None
+
     @strawberry.field(
         description=(
             "The vendor's only (null and FORBIDDEN for the registrant): true when another "
@@ -103,58 +109,48 @@ class Opportunity(Node):
         return bool(self.row.props.get("conflict"))
 
     @strawberry.field(description="The partner company that registered the deal.")
-    async def registrant(self, info: Info) -> Company:
-        return await require_company(info, self.row.registrant)
+    async def registrant(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.registrant)
 
     @strawberry.field(description="The vendor of the partnership.")
-    async def vendor(self, info: Info) -> Company:
-        return await require_company(info, self.row.vendor)
+    async def vendor(
+        self, info: Info
+    ) -> Annotated[Company, strawberry.lazy("schema.types.company")]:
+        return await COMPANY.cls.require(info, self.row.vendor)
 
     @strawberry.field
-    async def partnership(
-        self, info: Info
-    ) -> Annotated[Partnership, strawberry.lazy("schema.types.partnership")] | None:
-        from schema.types.partnership import Partnership
-
-        row = await info.context.reader.partnership(self.row.partnership)
-        return Partnership.from_row(row) if row else None
+    async def partnership(self, info: Info) -> Partnership | None:
+        return await Partnership.load(info, self.row.partnership)
 
     @strawberry.field(description="Null when the viewer cannot see the customer.")
     async def customer(self, info: Info) -> Customer | None:
         if self.row.customer is None:
             return None
-        row = await info.context.reader.customer(self.row.customer)
+        row = await info.context.reader.customers.customer(self.row.customer)
         return Customer.from_row(row, info.context.policy) if row else None
 
     @strawberry.field(description="The product, through the product rules; null if none.")
-    async def product(
-        self, info: Info
-    ) -> Annotated[Product, strawberry.lazy("schema.types.product")] | None:
-        from schema.types.product import load_product
-
+    async def product(self, info: Info) -> Product | None:
         if self.row.product is None:
             return None
-        return await load_product(info, self.row.product)
+        return await Product.load(info, self.row.product)
 
     @strawberry.field(description="Null outside the registering company.")
     async def registered_by(self, info: Info) -> User | None:
         if self.row.registered_by is None:
             return None
-        row = await info.context.reader.user(self.row.registered_by)
+        row = await info.context.reader.users.user(self.row.registered_by)
         return User.from_row(row) if row else None
 
     @strawberry.field(
         description="The DataLink created for this deal (owner and recipient only), if any."
     )
-    async def data_link(
-        self, info: Info
-    ) -> Annotated[DataLink, strawberry.lazy("schema.types.data_link")] | None:
-        from schema.types.data_link import DataLink
-
+    async def data_link(self, info: Info) -> DataLink | None:
         if self.row.data_link is None:
             return None
-        row = await info.context.reader.data_link(self.row.data_link)
-        return DataLink.from_row(row) if row else None
+        return await DataLink.load(info, self.row.data_link)
 
 
 @strawberry.type(
@@ -184,7 +180,7 @@ class OpportunityConnection:
     total_count: int
 
 
-def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
+def opportunity_connection(page: Page[DealRow]) -> OpportunityConnection:
     return OpportunityConnection(
         edges=[
             OpportunityEdge(node=Opportunity.from_row(r), cursor=c)
@@ -198,7 +194,7 @@ def opportunity_connection(page: Page[OpportunityRow]) -> OpportunityConnection:
 async def require_opportunity(info: Info, opportunity_id: str) -> Opportunity:
     """A deal the viewer just changed, read back fresh through its authorization."""
     await info.context.refresh()
-    row = await info.context.reader.deals.opportunity(opportunity_id)
+    row = await info.context.reader.deals.deal(opportunity_id)
     if row is None:
         raise NotFound("Opportunity", argument="id")
     return Opportunity.from_row(row)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.queries.scorecards import SCORECARD_CONFIG_OF_COMPANY_QUERY, SCORECARD_FIGURES_QUERY
-from graph.reader import AggregateReader, GraphReader
+from graph.readers._base import AggregateReader, ReadScope
 from policy import (
     SHAREABLE_GROUPS,
     Criterion,
@@ -51,8 +51,8 @@ def figures_of(row: Mapping[str, Any]) -> dict[Criterion, float | None]:
 
 
 class ScorecardReader(AggregateReader):
-    def __init__(self, parent: GraphReader) -> None:
-        super().__init__(parent)
+    def __init__(self, scope: ReadScope) -> None:
+        super().__init__(scope)
         self._scorecards = self._loader("scorecard.scorecards", self._load_scorecards)
 
     async def scorecard(self, partnership_id: str) -> ScorecardRow | None:
