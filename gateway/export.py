@@ -48,25 +48,12 @@ from graph import (
     QueryStats,
     Viewer,
 )
-from policy import FieldGroup, Policy
+from policy import CUSTOMER_PROPERTIES, FieldGroup, Policy
 
 Format = Literal["csv", "jsonl"]
 MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl"}
-#: Customer fields that are plain values (``contacts`` is a connection, not exported here).
-FIELDS = (
-    "name",
-    "domain",
-    "industry",
-    "region",
-    "segment",
-    "employees",
-    "email",
-    "phone",
-    "address",
-    "annualRevenue",
-    "notes",
-)
-COLUMNS = ("id", "owner", "access", "groups", *FIELDS)
+#: The plain Customer fields are exported (``contacts`` is a connection, not exported here).
+COLUMNS = ("id", "owner", "access", "groups", *CUSTOMER_PROPERTIES)
 
 
 def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
@@ -78,7 +65,7 @@ def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
         "access": "OWNER" if row.is_owner else "SHARED",
         "groups": sorted(g.value for g in row.groups),
     }
-    for name in FIELDS:
+    for name in CUSTOMER_PROPERTIES:
         group = fields.get(name, FieldGroup.INTERNAL)
         record[name] = _plain(row.props.get(name)) if group in row.groups else None
     return record
@@ -158,7 +145,7 @@ async def export_endpoint(request: Request) -> Response:
             RouteNotFound("Export as customers.csv or customers.jsonl"), request_id
         )
     owner = request.query_params.get("owner") or None
-    page_size = state.settings.max_first
+    page_size = state.settings.limits.max_first
     try:
         # The count is a read too: authentication takes the first page's token.
         viewer = await authenticate(state, bearer_token(request))

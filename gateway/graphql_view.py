@@ -65,7 +65,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.state = state
         #: This worker's sockets by user, for the per-user limits.
         self.sockets = SocketRegistry(
-            state.settings.ws_max_sockets_per_user, state.settings.ws_max_operations_per_user
+            state.settings.ws.max_sockets_per_user, state.settings.ws.max_operations_per_user
         )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -198,8 +198,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             s.policy,
             s.codec,
             stats,
-            default_first=s.settings.default_first,
-            max_first=s.settings.max_first,
+            default_first=s.settings.limits.default_first,
+            max_first=s.settings.limits.max_first,
             max_network_depth=s.settings.max_network_depth,
             min_bucket=s.settings.min_bucket,
         )

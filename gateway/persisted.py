@@ -61,10 +61,11 @@ class PersistedQueries:
     def __init__(
         self,
         *,
-        apq: bool = True,
-        allow_list: Mapping[str, str] | None = None,
-        cache_size: int = 1000,
+        apq: bool,
+        allow_list: Mapping[str, str] | None,
+        cache_size: int,
     ) -> None:
+        # No defaults: gateway/settings.py's PersistedSettings holds them.
         self.apq = apq and allow_list is None
         self.allow_list = dict(allow_list) if allow_list is not None else None
         self.cache_size = cache_size
@@ -73,11 +74,11 @@ class PersistedQueries:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PersistedQueries:
-        path = settings.persisted_queries_file
+        path = settings.persisted.queries_file
         return cls(
-            apq=settings.apq,
+            apq=settings.persisted.apq,
             allow_list=load_allow_list(path) if path is not None else None,
-            cache_size=settings.apq_cache_size,
+            cache_size=settings.persisted.cache_size,
         )
 
     def lookup(self, payload: Mapping[str, object]) -> Lookup:
