@@ -3,8 +3,9 @@
 In order: method, body size, content type, JSON shape (one operation, no
 batch), then the persisted-query lookup of ``gateway.persisted`` (a hash
 becomes its query), then parsing within token and length bounds, then the
-query limits of ``gateway.limits``. Each refusal is a ``Refused`` with an HTTP status and
-its own GraphQL error code; the endpoint turns it into a response.
+query limits of ``gateway.limits``. Each refusal raises its class of the error tree
+(gateway/errors.py), which carries its HTTP status and GraphQL code; the endpoint
+turns it into a response with ``gateway.errors.error_response``.
 """
 
 from __future__ import annotations
@@ -19,20 +20,19 @@ from graphql import DocumentNode, GraphQLSyntaxError, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from gateway.errors import (
+    BadRequest,
+    BatchingNotSupported,
+    MethodNotAllowed,
+    ParseFailed,
+    PayloadTooLarge,
+    TooManyTokens,
+    UnsupportedMediaType,
+)
 from gateway.limits import Limits, check_limits
 
 if TYPE_CHECKING:
     from gateway.persisted import PersistedQueries
-
-
-class Refused(Exception):
-    """A request refused before execution: HTTP ``status`` and GraphQL ``code``."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,12 @@ async def admit(
     elif request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in _JSON_TYPES:
-            raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", "Send the operation as application/json")
+            raise UnsupportedMediaType("Send the operation as application/json")
         payload = _json(await _body(request, max_body_bytes))
     else:
-        raise Refused(405, "METHOD_NOT_ALLOWED", "GraphQL takes GET and POST")
+        raise MethodNotAllowed("GraphQL takes GET and POST")
     if isinstance(payload, list):
-        raise Refused(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request")
+        raise BatchingNotSupported("Send one operation per request")
     admitted = admit_operation(payload, limits, max_body_bytes, persisted)
     if isinstance(payload, dict) and payload.get("query") != admitted.query:
         # A persisted query: Strawberry reads the request again, so it must find the text.
@@ -92,22 +92,21 @@ def admit_operation(
 ) -> Admitted:
     """One operation's payload (an HTTP body, or a WebSocket ``subscribe`` message)."""
     if not isinstance(payload, dict):
-        raise Refused(400, "BAD_REQUEST", "The body must be a JSON object")
+        raise BadRequest("The body must be a JSON object")
     lookup = persisted.lookup(payload) if persisted is not None else None
     query = lookup.query if lookup is not None else payload.get("query")
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
     if not isinstance(query, str) or not query.strip():
-        raise Refused(400, "BAD_REQUEST", "'query' must be a non-empty string")
+        raise BadRequest("'query' must be a non-empty string")
     if variables is not None and not isinstance(variables, dict):
-        raise Refused(400, "BAD_REQUEST", "'variables' must be an object")
+        raise BadRequest("'variables' must be an object")
     if operation_name is not None and not isinstance(operation_name, str):
-        raise Refused(400, "BAD_REQUEST", "'operationName' must be a string")
+        raise BadRequest("'operationName' must be a string")
     document = _parse(query, limits.max_tokens, max_length)
     exceeded = check_limits(document, operation_name, variables, limits)
     if exceeded is not None:
-        code = str((exceeded.extensions or {}).get("code"))
-        raise Refused(400, code, exceeded.message)
+        raise exceeded
     if persisted is not None and lookup is not None:
         persisted.remember(lookup)
     return Admitted(query, variables, operation_name, document)
@@ -119,28 +118,24 @@ async def _body(request: Request, max_body_bytes: int) -> bytes:
         try:
             too_large = int(declared) > max_body_bytes
         except ValueError as exc:
-            raise Refused(400, "BAD_REQUEST", "Invalid Content-Length") from exc
+            raise BadRequest("Invalid Content-Length") from exc
         if too_large:
-            raise _too_large(max_body_bytes)
+            raise PayloadTooLarge(max_body_bytes)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_body_bytes:
-            raise _too_large(max_body_bytes)
+            raise PayloadTooLarge(max_body_bytes)
     # Strawberry reads the body again from the request later.
     request._body = bytes(body)
     return bytes(body)
-
-
-def _too_large(limit: int) -> Refused:
-    return Refused(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {limit} bytes")
 
 
 def _json(raw: bytes) -> object:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Refused(400, "BAD_REQUEST", "Malformed JSON") from exc
+        raise BadRequest("Malformed JSON") from exc
 
 
 @lru_cache(maxsize=512)
@@ -149,5 +144,5 @@ def _parse(query: str, max_tokens: int, max_length: int) -> DocumentNode:
         return parse(query, max_lexical_tokens=max_tokens, max_source_length=max_length)
     except GraphQLSyntaxError as exc:
         if "tokens" in exc.message:
-            raise Refused(400, "TOO_MANY_TOKENS", exc.message) from exc
-        raise Refused(400, "GRAPHQL_PARSE_FAILED", exc.message) from exc
+            raise TooManyTokens(exc.message) from exc
+        raise ParseFailed(exc.message) from exc

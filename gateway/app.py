@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,7 +19,6 @@ from starlette.staticfiles import StaticFiles
 from gateway.auth import TokenVerifier
 from gateway.export import export_endpoint
 from gateway.graphql_view import GraphQLEndpoint
-from gateway.limits import Limits
 from gateway.logs import configure_logging
 from gateway.metrics import Metrics
 from gateway.no_store import NoStore
@@ -28,7 +28,7 @@ from gateway.settings import Settings
 from gateway.state import AppState
 from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
 from gateway.tracing import configure_tracing
-from graph import CursorCodec, Database, DatabaseConfig, ServiceUnavailable, migrate
+from graph import CursorCodec, Database, ServiceUnavailable, migrate
 from graph.feed import AuditFeed
 from policy import default_pricing, default_scorecard, load_policy
 from schema import build_schema, customer_graphql_fields
@@ -36,19 +36,6 @@ from schema import build_schema, customer_graphql_fields
 log = logging.getLogger("prm.gateway")
 #: The analysts' network explorer (web/explore): static files calling /graphql only.
 EXPLORE_PAGE = Path(__file__).resolve().parent.parent / "web" / "explore"
-
-
-def database_config(settings: Settings) -> DatabaseConfig:
-    return DatabaseConfig(
-        uri=settings.neo4j_uri,
-        user=settings.neo4j_user,
-        password=settings.neo4j_password,
-        database=settings.neo4j_database,
-        retry_seconds=settings.db_retry_seconds,
-        connect_timeout=settings.db_connect_timeout,
-        query_timeout=settings.db_query_timeout,
-        pool_size=settings.db_pool_size,
-    )
 
 
 def build_state(settings: Settings) -> AppState:
@@ -59,7 +46,7 @@ def build_state(settings: Settings) -> AppState:
     default_scorecard()  # a bad scorecard defaults file stops the start too
     default_pricing()  # and so does a bad policy/defaults/pricing.toml
     persisted = PersistedQueries.from_settings(settings)  # and a bad allow-list file
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     return AppState(
         settings=settings,
         db=db,
@@ -67,19 +54,10 @@ def build_state(settings: Settings) -> AppState:
         schema=schema,
         verifier=TokenVerifier(settings),
         codec=CursorCodec(settings.cursor_secret.encode()),
-        limits=Limits(
-            max_depth=settings.max_depth,
-            max_aliases=settings.max_aliases,
-            max_directives=settings.max_directives,
-            max_tokens=settings.max_tokens,
-            max_root_fields=settings.max_root_fields,
-            max_cost=settings.max_cost,
-            default_first=settings.default_first,
-            max_first=settings.max_first,
-            schema=schema._schema,
-        ),
-        rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
-        feed=AuditFeed(db, overlap=settings.db_query_timeout + 5),
+        # The settings' limits, with the schema whose list caps price the cost.
+        limits=replace(settings.limits, schema=schema._schema),
+        rate_limiter=RateLimiter(settings.rate.per_second, settings.rate.burst),
+        feed=AuditFeed(db, overlap=settings.db.query_timeout + 5),
         metrics=Metrics(token=settings.metrics_token),
         persisted=persisted,
     )

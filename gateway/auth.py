@@ -87,17 +87,17 @@ class TokenVerifier:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._jwks = (
-            KeySet(settings.jwt_jwks_url, settings.jwks_min_refresh_seconds, clock)
-            if settings.jwt_jwks_url
+            KeySet(settings.jwt.jwks_url, settings.jwt.jwks_min_refresh_seconds, clock)
+            if settings.jwt.jwks_url
             else None
         )
 
     async def _key(self, token: str) -> object:
         s = self._settings
         if s.env == "dev":
-            return s.jwt_secret
-        if s.jwt_public_key:
-            return s.jwt_public_key
+            return s.jwt.secret
+        if s.jwt.public_key:
+            return s.jwt.public_key
         assert self._jwks is not None
         kid = jwt.get_unverified_header(token).get("kid")
         return await self._jwks.key(kid if isinstance(kid, str) else None)
@@ -109,9 +109,9 @@ class TokenVerifier:
                 token,
                 await self._key(token),  # type: ignore[arg-type]
                 algorithms=s.jwt_algorithms,
-                audience=s.jwt_audience,
-                issuer=s.jwt_issuer,
-                options={"require": ["sub", "exp"], "verify_aud": s.jwt_audience is not None},
+                audience=s.jwt.audience,
+                issuer=s.jwt.issuer,
+                options={"require": ["sub", "exp"], "verify_aud": s.jwt.audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("Token expired") from exc
@@ -123,22 +123,28 @@ class TokenVerifier:
         return subject
 
 
-def bearer_token(conn: HTTPConnection) -> str:
-    header = conn.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer(header: str | None) -> str:
+    """The token of an ``Authorization: Bearer ...`` value, wherever it travelled (an HTTP
+    header, a WebSocket's ``connection_init`` payload)."""
+    scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token")
     return token.strip()
 
 
+def bearer_token(conn: HTTPConnection) -> str:
+    """The token of a request's (or a WebSocket upgrade's) Authorization header."""
+    return bearer(conn.headers.get("authorization"))
+
+
 def mint_token(settings: Settings, user_id: str, ttl_seconds: int = 8 * 3600) -> str:
     """A development token (HS256 with PRM_JWT_SECRET); production tokens come from your IdP."""
-    if settings.env != "dev" or not settings.jwt_secret:
+    if settings.env != "dev" or not settings.jwt.secret:
         raise RuntimeError("development tokens need PRM_ENV=dev and PRM_JWT_SECRET")
     now = int(time.time())
     claims: dict[str, object] = {"sub": user_id, "iat": now, "exp": now + ttl_seconds}
-    if settings.jwt_issuer:
-        claims["iss"] = settings.jwt_issuer
-    if settings.jwt_audience:
-        claims["aud"] = settings.jwt_audience
-    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+    if settings.jwt.issuer:
+        claims["iss"] = settings.jwt.issuer
+    if settings.jwt.audience:
+        claims["aud"] = settings.jwt.audience
+    return jwt.encode(claims, settings.jwt.secret, algorithm="HS256")

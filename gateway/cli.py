@@ -20,10 +20,9 @@ if TYPE_CHECKING:
 
 
 async def _migrate(settings: Settings) -> int:
-    from gateway.app import database_config
     from graph import Database, migrate
 
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     try:
         count = await migrate(db)
     finally:
@@ -33,12 +32,11 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> int:
-    from gateway.app import database_config
     from graph import Database, migrate
     from graph.generator.loader import count_companies, load, wipe
     from graph.generator.synthetic import generate
 
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     try:
         await migrate(db)
         companies = await count_companies(db)
@@ -59,11 +57,10 @@ async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> 
 
 
 async def _sweep_deals(settings: Settings) -> int:
-    from gateway.app import database_config
     from graph import Database
     from graph.commands import sweep_expired_deals
 
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     try:
         expired = await sweep_expired_deals(db)
     finally:
@@ -75,13 +72,12 @@ async def _sweep_deals(settings: Settings) -> int:
 async def _export(
     settings: Settings, user_id: str, fmt: Format, out: str, owner: str | None, page_size: int
 ) -> int:
-    from gateway.app import database_config
     from gateway.export import encoded, visible_customers
     from graph import CursorCodec, Database, load_viewer
     from policy import load_policy
 
     policy = load_policy(settings.policy_file)
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     count = 0
     try:
         viewer = await load_viewer(db, user_id, policy)
@@ -120,11 +116,10 @@ async def _import(
     restart: bool,
     errors_out: str | None,
 ) -> int:
-    from gateway.app import database_config
     from graph import Database, migrate
     from graph.importing import ConfigError, load_config, run_import
 
-    db = Database(database_config(settings))
+    db = Database(settings.db)
     try:
         config = load_config(Path(config_path))
         await migrate(db)

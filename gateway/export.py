@@ -7,13 +7,16 @@ is null in JSON Lines and empty in CSV, never its value. Served at
 ``GET /export/customers.csv`` / ``.jsonl`` (bearer token) and by
 ``prm export --user``.
 
-Over HTTP an export costs one rate-limit token per page of ``PRM_MAX_FIRST``
-rows, as a GraphQL request costs one: the visible rows are counted first (that
-count takes the first page's token, so a user out of tokens causes no read),
-then the other pages' tokens are taken at once, before the first byte, or the
+Over HTTP an export is authenticated as a GraphQL request is
+(gateway/authenticate.py) and costs one rate-limit token per page of
+``PRM_MAX_FIRST`` rows: the visible rows are counted first (authentication
+takes the first page's token, so a user out of tokens causes no read), then
+the other pages' tokens are taken at once, before the first byte, or the
 export is refused with 429 ``RATE_LIMITED`` and ``Retry-After``. The price is
 stated in the ``X-Export-Rows``, ``X-Export-Page-Size`` and ``X-Export-Cost``
-headers, and the export streams at most the pages it was priced at.
+headers, and the export streams at most the pages it was priced at. Every
+refusal is the /graphql one: the same status for the same code, the same body
+(gateway/errors.py).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.auth import bearer_token
-from gateway.graphql_view import error_response
+from gateway.authenticate import authenticate
+from gateway.errors import RateLimited, RouteNotFound, error_response
 from gateway.spreadsheet import safe_record
 from gateway.state import AppState
 from graph import (
@@ -43,27 +47,13 @@ from graph import (
     GraphReader,
     QueryStats,
     Viewer,
-    load_viewer,
 )
-from policy import FieldGroup, Policy
+from policy import CUSTOMER_PROPERTIES, FieldGroup, Policy
 
 Format = Literal["csv", "jsonl"]
 MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl"}
-#: Customer fields that are plain values (``contacts`` is a connection, not exported here).
-FIELDS = (
-    "name",
-    "domain",
-    "industry",
-    "region",
-    "segment",
-    "employees",
-    "email",
-    "phone",
-    "address",
-    "annualRevenue",
-    "notes",
-)
-COLUMNS = ("id", "owner", "access", "groups", *FIELDS)
+#: The plain Customer fields are exported (``contacts`` is a connection, not exported here).
+COLUMNS = ("id", "owner", "access", "groups", *CUSTOMER_PROPERTIES)
 
 
 def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
@@ -75,7 +65,7 @@ def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
         "access": "OWNER" if row.is_owner else "SHARED",
         "groups": sorted(g.value for g in row.groups),
     }
-    for name in FIELDS:
+    for name in CUSTOMER_PROPERTIES:
         group = fields.get(name, FieldGroup.INTERNAL)
         record[name] = _plain(row.props.get(name)) if group in row.groups else None
     return record
@@ -151,33 +141,30 @@ async def export_endpoint(request: Request) -> Response:
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     fmt = request.path_params["format"]
     if fmt not in MEDIA_TYPES:
-        return _error(404, "NOT_FOUND", "Export as customers.csv or customers.jsonl")
+        return error_response(
+            RouteNotFound("Export as customers.csv or customers.jsonl"), request_id
+        )
     owner = request.query_params.get("owner") or None
-    page_size = state.settings.max_first
+    page_size = state.settings.limits.max_first
     try:
-        subject = await state.verifier.subject(bearer_token(request))
-        # The count is a read too: it takes the first page's token.
-        retry_after = state.rate_limiter.acquire(subject)
-        if retry_after:
-            return _rate_limited(retry_after, request_id, "Too many requests; slow down")
-        viewer = await load_viewer(state.db, subject, state.policy)
+        # The count is a read too: authentication takes the first page's token.
+        viewer = await authenticate(state, bearer_token(request))
         rows = await count_visible(state.db, viewer, state.policy, state.codec, owner=owner)
     except GatewayError as exc:
-        status = {"UNAUTHENTICATED": 401, "SERVICE_UNAVAILABLE": 503}.get(exc.code, 400)
-        return _error(status, exc.code, exc.message)
+        return error_response(exc, request_id)
     pages = export_pages(rows, page_size)
     price = {
         "x-export-rows": str(rows),
         "x-export-page-size": str(page_size),
         "x-export-cost": str(pages),
     }
-    retry_after = state.rate_limiter.acquire(subject, tokens=pages - 1) if pages > 1 else 0.0
+    retry_after = state.rate_limiter.acquire(viewer.user_id, tokens=pages - 1) if pages > 1 else 0.0
     if retry_after:
         message = (
             f"This export costs {pages} rate-limit tokens (one per page of {page_size} rows); "
             "slow down"
         )
-        refused = _rate_limited(retry_after, request_id, message)
+        refused = error_response(RateLimited(retry_after, message), request_id)
         refused.headers.update(price)
         return refused
     records = visible_customers(
@@ -198,18 +185,6 @@ async def export_endpoint(request: Request) -> Response:
             **price,
         },
     )
-
-
-def _rate_limited(retry_after: float, request_id: str, message: str) -> Response:
-    """The body and headers of /graphql's 429."""
-    response = error_response(429, "RATE_LIMITED", message, request_id)
-    response.headers["retry-after"] = str(max(1, math.ceil(retry_after)))
-    return response
-
-
-def _error(status: int, code: str, message: str) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
 
 
 def _plain(value: Any) -> Any:

@@ -1,16 +1,18 @@
-"""The /graphql endpoint: authenticate, build the request context, execute, map statuses.
+"""The /graphql endpoint: admit, authenticate, build the request context, execute.
 
-Authentication happens here, before Strawberry sees the request, so an
-unauthenticated request never reaches a resolver: it gets HTTP 401 with a
-GraphQL error ``UNAUTHENTICATED``. A database that is down gives HTTP 503 with
-``SERVICE_UNAVAILABLE``, whether it fails the viewer load or a resolver.
+Authentication (gateway/authenticate.py) happens here, before Strawberry sees
+the request, so an unauthenticated request never reaches a resolver: it gets
+HTTP 401 with a GraphQL error ``UNAUTHENTICATED``. Every refusal is an error of
+the tree answered by ``gateway.errors.error_response``; an executed result
+takes the status of an error that fails the whole request (a database that is
+down: 503 ``SERVICE_UNAVAILABLE``, whether it fails the viewer load or a
+resolver), else 200.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -20,7 +22,7 @@ from cross_web import HTTPException
 from graphql import DocumentNode, OperationDefinitionNode
 from opentelemetry import propagate, trace
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -29,31 +31,20 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from gateway.admission import Refused, admit
+from gateway.admission import admit
 from gateway.auth import bearer_token
+from gateway.authenticate import authenticate
+from gateway.errors import BadRequest, RouteNotFound, error_response, result_status
 from gateway.logs import request_id_var
 from gateway.metrics import outcome_of
 from gateway.state import AppState
 from gateway.subscriptions import MAX_OPERATIONS_PER_SOCKET, AdmittedTransportWS, SocketRegistry
 from gateway.tracing import tracer
-from graph import GatewayError, GraphReader, QueryStats, Viewer, load_viewer
+from graph import GatewayError, GraphReader, QueryStats, Viewer
 from graph.commands import GraphCommands
 from schema import Context
 
 log = logging.getLogger("prm.gateway")
-
-_STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401, "QUERY_TIMEOUT": 504}
-
-
-def error_response(
-    status: int, code: str, message: str, request_id: str, **extensions: object
-) -> JSONResponse:
-    body = {
-        "data": None,
-        "errors": [{"message": message, "extensions": {"code": code, **extensions}}],
-        "extensions": {"requestId": request_id},
-    }
-    return JSONResponse(body, status_code=status, headers={"x-request-id": request_id})
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -74,7 +65,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.state = state
         #: This worker's sockets by user, for the per-user limits.
         self.sockets = SocketRegistry(
-            state.settings.ws_max_sockets_per_user, state.settings.ws_max_operations_per_user
+            state.settings.ws.max_sockets_per_user, state.settings.ws.max_operations_per_user
         )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -160,7 +151,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             if self.graphql_ide:
                 return await self.render_graphql_ide(request)
-            return error_response(404, "NOT_FOUND", "GraphiQL is disabled", request_id)
+            return error_response(RouteNotFound("GraphiQL is disabled"), request_id)
         state = self.state
         stats = QueryStats(on_batch=state.metrics.observe_batch)
         request.state.stats = stats
@@ -171,25 +162,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request.state.operation = operation_of(admitted.document, admitted.operation_name)
             if request.state.operation[0] == "subscription":
                 # An HTTP response cannot carry events; the socket authorizes each one.
-                message = "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
-                return error_response(400, "BAD_REQUEST", message, request_id)
-            subject = await state.verifier.subject(bearer_token(request))
-            retry_after = state.rate_limiter.acquire(subject)
-            if retry_after:
-                response = error_response(
-                    429, "RATE_LIMITED", "Too many requests; slow down", request_id
+                raise BadRequest(
+                    "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
                 )
-                response.headers["retry-after"] = str(max(1, math.ceil(retry_after)))
-                return response
-            request.state.viewer = await load_viewer(state.db, subject, state.policy, stats)
+            request.state.viewer = await authenticate(state, bearer_token(request), stats)
             return await self.run(request)
-        except Refused as exc:
-            return error_response(exc.status, exc.code, exc.message, request_id)
         except GatewayError as exc:
-            status = _STATUS_BY_CODE.get(exc.code, 400)
-            return error_response(status, exc.code, exc.message, request_id)
+            return error_response(exc, request_id)
         except HTTPException as exc:
-            return error_response(exc.status_code, "BAD_REQUEST", exc.reason, request_id)
+            # Strawberry's own refusals of a request admission let through (all 400s:
+            # admission answers the methods, media types and pages it would refuse).
+            return error_response(BadRequest(exc.reason), request_id)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         if isinstance(request, WebSocket):
@@ -215,8 +198,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             s.policy,
             s.codec,
             stats,
-            default_first=s.settings.default_first,
-            max_first=s.settings.max_first,
+            default_first=s.settings.limits.default_first,
+            max_first=s.settings.limits.max_first,
             max_network_depth=s.settings.max_network_depth,
             min_bucket=s.settings.min_bucket,
         )
@@ -293,9 +276,7 @@ def _codes_of(response: Response) -> list[str]:
 def _status_for(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
     results = data if isinstance(data, list) else [data]
     for result in results:
-        for error in result.get("errors") or ():
-            extensions = error.get("extensions") if isinstance(error, Mapping) else None
-            code = extensions.get("code") if isinstance(extensions, Mapping) else None
-            if code in _STATUS_BY_CODE:
-                return _STATUS_BY_CODE[code]
+        status = result_status(e for e in result.get("errors") or () if isinstance(e, Mapping))
+        if status is not None:
+            return status
     return None

@@ -44,6 +44,14 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from gateway.errors import (
+    QueryTooComplex,
+    QueryTooDeep,
+    TooManyAliases,
+    TooManyDirectives,
+    TooManyRootFields,
+)
+from graph import GatewayError
 from schema import build_schema
 from schema.caps import Argument, Cap, Fixed, Length, caps_of
 
@@ -72,41 +80,29 @@ class Measure:
     cost: int = 0
 
 
-class LimitExceeded(GraphQLError):
-    """A refused operation: its own code, HTTP 400, before any database work."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, extensions={"code": code})
-
-
 def check_limits(
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
     limits: Limits,
-) -> LimitExceeded | None:
+) -> GatewayError | None:
+    """The first limit the operation exceeds, as the error that refuses it (HTTP 400,
+    before any database work); None when it is within them all."""
     measure = measure_operation(document, operation_name, variables, limits)
     if measure.root_fields > limits.max_root_fields:
-        return LimitExceeded(
-            "TOO_MANY_ROOT_FIELDS",
+        return TooManyRootFields(
             f"Operation has {measure.root_fields} root fields; at most {limits.max_root_fields}",
         )
     if measure.depth > limits.max_depth:
-        return LimitExceeded(
-            "QUERY_TOO_DEEP", f"Query depth {measure.depth} exceeds {limits.max_depth}"
-        )
+        return QueryTooDeep(f"Query depth {measure.depth} exceeds {limits.max_depth}")
     if measure.aliases > limits.max_aliases:
-        return LimitExceeded(
-            "TOO_MANY_ALIASES", f"Query has {measure.aliases} aliases; at most {limits.max_aliases}"
-        )
+        return TooManyAliases(f"Query has {measure.aliases} aliases; at most {limits.max_aliases}")
     if measure.directives > limits.max_directives:
-        return LimitExceeded(
-            "TOO_MANY_DIRECTIVES",
+        return TooManyDirectives(
             f"Query has {measure.directives} directives; at most {limits.max_directives}",
         )
     if measure.cost > limits.max_cost:
-        return LimitExceeded(
-            "QUERY_TOO_COMPLEX",
+        return QueryTooComplex(
             f"Query cost {measure.cost} exceeds {limits.max_cost} "
             "(each field costs 1; a list multiplies what is under it by the most items "
             "it can return: a connection by its `first`)",

@@ -29,15 +29,16 @@ from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING
 
-from gateway.admission import Refused
+from gateway.errors import (
+    BadRequest,
+    PersistedQueryHashMismatch,
+    PersistedQueryNotAllowed,
+    PersistedQueryNotFound,
+    PersistedQueryNotSupported,
+)
 
 if TYPE_CHECKING:
     from gateway.settings import Settings
-
-NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
-HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 
 
 class PersistedQueriesError(ValueError):
@@ -60,10 +61,11 @@ class PersistedQueries:
     def __init__(
         self,
         *,
-        apq: bool = True,
-        allow_list: Mapping[str, str] | None = None,
-        cache_size: int = 1000,
+        apq: bool,
+        allow_list: Mapping[str, str] | None,
+        cache_size: int,
     ) -> None:
+        # No defaults: gateway/settings.py's PersistedSettings holds them.
         self.apq = apq and allow_list is None
         self.allow_list = dict(allow_list) if allow_list is not None else None
         self.cache_size = cache_size
@@ -72,15 +74,15 @@ class PersistedQueries:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PersistedQueries:
-        path = settings.persisted_queries_file
+        path = settings.persisted.queries_file
         return cls(
-            apq=settings.apq,
+            apq=settings.persisted.apq,
             allow_list=load_allow_list(path) if path is not None else None,
-            cache_size=settings.apq_cache_size,
+            cache_size=settings.persisted.cache_size,
         )
 
     def lookup(self, payload: Mapping[str, object]) -> Lookup:
-        """The query a payload asks for; raises ``Refused`` per the protocol."""
+        """The query a payload asks for; raises the protocol's errors (gateway/errors.py)."""
         query = payload.get("query")
         wanted = _persisted_hash(payload)
         if self.allow_list is not None:
@@ -88,17 +90,17 @@ class PersistedQueries:
         if wanted is None:
             return Lookup(query)
         if not self.apq:
-            raise Refused(200, NOT_SUPPORTED, "PersistedQueryNotSupported")
+            raise PersistedQueryNotSupported()
         if query is None:
             with self._lock:
                 known = self._cache.get(wanted)
                 if known is not None:
                     self._cache.move_to_end(wanted)
             if known is None:
-                raise Refused(200, NOT_FOUND, "PersistedQueryNotFound")
+                raise PersistedQueryNotFound()
             return Lookup(known)
         if not isinstance(query, str) or sha256_hex(query) != wanted:
-            raise Refused(400, HASH_MISMATCH, "provided sha does not match query")
+            raise PersistedQueryHashMismatch()
         return Lookup(query, register=wanted)
 
     def remember(self, lookup: Lookup) -> None:
@@ -119,11 +121,11 @@ class PersistedQueries:
         if isinstance(query, str):
             digest = sha256_hex(query)
             if wanted is not None and digest != wanted:
-                raise Refused(400, HASH_MISMATCH, "provided sha does not match query")
+                raise PersistedQueryHashMismatch()
             wanted = digest
         listed = self.allow_list.get(wanted) if wanted is not None else None
         if listed is None:
-            raise Refused(400, NOT_ALLOWED, "Only registered operations run on this gateway")
+            raise PersistedQueryNotAllowed()
         return listed
 
 
@@ -132,15 +134,15 @@ def _persisted_hash(payload: Mapping[str, object]) -> str | None:
     if extensions is None:
         return None
     if not isinstance(extensions, Mapping):
-        raise Refused(400, "BAD_REQUEST", "'extensions' must be an object")
+        raise BadRequest("'extensions' must be an object")
     persisted = extensions.get("persistedQuery")
     if persisted is None:
         return None
     if not isinstance(persisted, Mapping) or persisted.get("version") != 1:
-        raise Refused(400, "BAD_REQUEST", "Unsupported persisted query version")
+        raise BadRequest("Unsupported persisted query version")
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or len(digest) != 64:
-        raise Refused(400, "BAD_REQUEST", "'sha256Hash' must be a SHA-256 hex digest")
+        raise BadRequest("'sha256Hash' must be a SHA-256 hex digest")
     return digest.lower()
 
 

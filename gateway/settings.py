@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from gateway.limits import Limits
+from graph import DatabaseConfig
 from policy import (
     DEFAULT_MAX_NETWORK_DEPTH,
     DEFAULT_MIN_BUCKET,
@@ -32,12 +33,64 @@ SECRETS = (
 MIN_CURSOR_SECRET = 32
 
 
-# Production's query limits: one place for their defaults.
-_LIMITS = Limits()
-
-
 class SettingsError(ValueError):
     """A setting is missing or malformed: the gateway refuses to start."""
+
+
+# Each section below is a frozen dataclass whose defaults are the only place those
+# defaults are written: ``Settings.from_env`` reads them back from ``Settings()``.
+# ``db`` is graph's DatabaseConfig and ``limits`` the query analysis' Limits
+# themselves, handed to the driver and the admission as they are.
+
+
+@dataclass(frozen=True)
+class JwtSettings:
+    """How bearer tokens are verified: HS256 with a secret in development; in production
+    RS256 with a public key or a JWKS URL, for one issuer and audience."""
+
+    secret: str | None = field(default=DEV_JWT_SECRET, repr=False)
+    public_key: str | None = field(default=None, repr=False)
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+    #: Fewest seconds between two fetches of the JWKS for an unknown ``kid``: a flood
+    #: of made-up kids costs one fetch a period.
+    jwks_min_refresh_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The per-user token bucket of each worker; a rate of 0 turns it off."""
+
+    per_second: float = 20.0
+    burst: int = 100
+
+
+@dataclass(frozen=True)
+class SocketLimits:
+    """Per user and worker, over WebSockets."""
+
+    #: Open sockets: one more is closed with 4429.
+    max_sockets_per_user: int = 10
+    #: Operations running at once over all the user's sockets: more are refused
+    #: with TOO_MANY_OPERATIONS.
+    max_operations_per_user: int = 30
+
+
+@dataclass(frozen=True)
+class PersistedSettings:
+    """Persisted queries (PRM_APQ, PRM_APQ_CACHE_SIZE, PRM_PERSISTED_QUERIES_FILE)."""
+
+    #: Automatic persisted queries: a hash runs its registered query.
+    apq: bool = True
+    #: Hashes each worker remembers for APQ, least recently used evicted.
+    cache_size: int = 1000
+    #: Allow-list mode: only this file's operations run.
+    queries_file: Path | None = None
+
+
+def _dev_database() -> DatabaseConfig:
+    return DatabaseConfig(password=DEV_NEO4J_PASSWORD)
 
 
 @dataclass(frozen=True)
@@ -46,45 +99,27 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    neo4j_uri: str = "bolt://127.0.0.1:7687"
-    neo4j_user: str = "neo4j"
-    neo4j_password: str = field(default=DEV_NEO4J_PASSWORD, repr=False)
-    neo4j_database: str = "neo4j"
-    db_retry_seconds: float = 2.0
-    db_connect_timeout: float = 2.0
-    db_query_timeout: float = 15.0
-    db_pool_size: int = 100
-    jwt_secret: str | None = field(default=DEV_JWT_SECRET, repr=False)
-    jwt_public_key: str | None = field(default=None, repr=False)
-    jwt_jwks_url: str | None = None
-    jwt_issuer: str | None = None
-    jwt_audience: str | None = None
-    #: Fewest seconds between two fetches of the JWKS for an unknown ``kid``
-    #: (PRM_JWKS_MIN_REFRESH_SECONDS): a flood of made-up kids costs one fetch a period.
-    jwks_min_refresh_seconds: float = 60.0
+    db: DatabaseConfig = field(default_factory=_dev_database)
+    jwt: JwtSettings = field(default_factory=JwtSettings)
     cursor_secret: str = field(default="", repr=False)
     policy_file: Path = DEFAULT_POLICY_FILE
-    default_first: int = 20
-    max_first: int = 100
+    #: Query limits and page sizes; AppState's copy also carries the schema whose
+    #: list caps price the cost.
+    limits: Limits = field(default_factory=Limits)
+    rate: RateLimit = field(default_factory=RateLimit)
+    ws: SocketLimits = field(default_factory=SocketLimits)
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
+    max_body_bytes: int = 100_000
+    # The developer conveniences below default to on; production turns them off
+    # unless their variable says otherwise (from_env).
     graphiql: bool = True
     introspection: bool = True
-    max_body_bytes: int = 100_000
-    max_depth: int = _LIMITS.max_depth
-    max_aliases: int = _LIMITS.max_aliases
-    max_directives: int = _LIMITS.max_directives
-    max_tokens: int = _LIMITS.max_tokens
-    max_root_fields: int = _LIMITS.max_root_fields
-    max_cost: int = _LIMITS.max_cost
-    rate_limit_per_second: float = 20.0
-    rate_limit_burst: int = 100
-    #: Open WebSockets per user and worker (PRM_WS_MAX_SOCKETS_PER_USER): more close 4429.
-    ws_max_sockets_per_user: int = 10
-    #: Operations running at once per user and worker, over all its sockets
-    #: (PRM_WS_MAX_OPERATIONS_PER_USER): more are refused with TOO_MANY_OPERATIONS.
-    ws_max_operations_per_user: int = 30
+    #: Serve ``_service { sdl }`` for a federation router (PRM_FEDERATION).
+    federation: bool = True
     expose_stats: bool = True
     log_level: str = "INFO"
-    #: ``json`` (one object a line, with the request id) or ``text`` (PRM_LOG_FORMAT).
+    #: ``json`` (one object a line, with the request id) or ``text`` (PRM_LOG_FORMAT);
+    #: production's default is json.
     log_format: Literal["json", "text"] = "text"
     #: Origins allowed to call the API from a browser (PRM_CORS_ORIGINS, comma-separated).
     cors_origins: tuple[str, ...] = ()
@@ -93,8 +128,6 @@ class Settings:
     #: A bearer token /metrics requires (PRM_METRICS_TOKEN); production serves no
     #: metrics without one.
     metrics_token: str | None = field(default=None, repr=False)
-    #: Serve ``_service { sdl }`` for a federation router (PRM_FEDERATION).
-    federation: bool = True
     #: How long an open deal registration protects its registrant (PRM_DEAL_PROTECTION_DAYS).
     deal_protection_days: int = DEFAULT_PROTECTION_DAYS
     #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
@@ -104,13 +137,6 @@ class Settings:
     max_network_depth: int = DEFAULT_MAX_NETWORK_DEPTH
     #: Smallest bucket an overlap or coverage breakdown shows (PRM_MIN_BUCKET).
     min_bucket: int = DEFAULT_MIN_BUCKET
-
-    #: Automatic persisted queries: a hash runs its registered query (PRM_APQ).
-    apq: bool = True
-    #: Hashes each worker remembers for APQ, least recently used evicted (PRM_APQ_CACHE_SIZE).
-    apq_cache_size: int = 1000
-    #: Allow-list mode: only this file's operations run (PRM_PERSISTED_QUERIES_FILE).
-    persisted_queries_file: Path | None = None
 
     @property
     def jwt_algorithms(self) -> list[str]:
@@ -124,6 +150,9 @@ class Settings:
         def get(name: str, default: str | None = None) -> str | None:
             value = env.get(name)
             return value if value not in (None, "") else default
+
+        def text(name: str, default: str) -> str:
+            return get(name) or default
 
         def number(name: str, default: float) -> float:
             raw = get(name)
@@ -165,16 +194,17 @@ class Settings:
                 raise SettingsError(f"{name}_FILE: {path} is empty")
             return text
 
-        mode = get("PRM_ENV", "dev")
+        d = cls()  # the defaults: written once, in the dataclasses
+        mode = get("PRM_ENV", d.env)
         if mode not in ("dev", "prod"):
             raise SettingsError(f"PRM_ENV must be dev or prod, got {mode!r}")
         prod = mode == "prod"
-        jwt_secret = secret("PRM_JWT_SECRET", None if prod else DEV_JWT_SECRET)
+        jwt_secret = secret("PRM_JWT_SECRET", None if prod else d.jwt.secret)
         public_key = secret("PRM_JWT_PUBLIC_KEY")
         jwks_url = get("PRM_JWT_JWKS_URL")
         if prod and not (public_key or jwks_url):
             raise SettingsError("PRM_ENV=prod needs PRM_JWT_PUBLIC_KEY(_FILE) or PRM_JWT_JWKS_URL")
-        password = secret("NEO4J_PASSWORD", None if prod else DEV_NEO4J_PASSWORD)
+        password = secret("NEO4J_PASSWORD", None if prod else d.db.password)
         if password is None:
             raise SettingsError("NEO4J_PASSWORD(_FILE) is required when PRM_ENV=prod")
         issuer, audience = get("PRM_JWT_ISSUER"), get("PRM_JWT_AUDIENCE")
@@ -189,69 +219,89 @@ class Settings:
                 " characters (e.g. `openssl rand -hex 32`), the same on every worker"
             )
         metrics_token = secret("PRM_METRICS_TOKEN")
-        metrics = flag("PRM_METRICS", not prod or metrics_token is not None)
+        metrics = flag("PRM_METRICS", d.metrics and (not prod or metrics_token is not None))
         if prod and metrics and metrics_token is None:
             raise SettingsError("PRM_ENV=prod serves /metrics only behind PRM_METRICS_TOKEN(_FILE)")
-        log_format = get("PRM_LOG_FORMAT", "json" if prod else "text")
+        log_format = text("PRM_LOG_FORMAT", "json" if prod else d.log_format)
         if log_format not in ("json", "text"):
             raise SettingsError(f"PRM_LOG_FORMAT must be json or text, got {log_format!r}")
         cors = get("PRM_CORS_ORIGINS") or ""
         settings = cls(
             env="prod" if prod else "dev",
-            host=get("PRM_HOST", "127.0.0.1") or "127.0.0.1",
-            port=integer("PRM_PORT", 8000),
-            workers=integer("PRM_WORKERS", 1),
-            neo4j_uri=get("NEO4J_URI", "bolt://127.0.0.1:7687") or "",
-            neo4j_user=get("NEO4J_USER", "neo4j") or "neo4j",
-            neo4j_password=password,
-            neo4j_database=get("NEO4J_DATABASE", "neo4j") or "neo4j",
-            db_retry_seconds=number("PRM_DB_RETRY_SECONDS", 2.0),
-            db_connect_timeout=number("PRM_DB_CONNECT_TIMEOUT", 2.0),
-            db_query_timeout=number("PRM_DB_QUERY_TIMEOUT", 15.0),
-            db_pool_size=integer("PRM_DB_POOL_SIZE", 100),
-            jwt_secret=jwt_secret,
-            jwt_public_key=public_key,
-            jwt_jwks_url=jwks_url,
-            jwt_issuer=issuer,
-            jwt_audience=audience,
-            jwks_min_refresh_seconds=number("PRM_JWKS_MIN_REFRESH_SECONDS", 60.0),
-            cursor_secret=cursor_secret or "",
-            policy_file=Path(get("PRM_POLICY_FILE", str(DEFAULT_POLICY_FILE)) or ""),
-            default_first=integer("PRM_DEFAULT_FIRST", 20),
-            max_first=integer("PRM_MAX_FIRST", 100),
-            graphiql=flag("PRM_GRAPHIQL", not prod),
-            introspection=flag("PRM_INTROSPECTION", not prod),
-            max_body_bytes=integer("PRM_MAX_BODY_BYTES", 100_000),
-            max_depth=integer("PRM_MAX_DEPTH", _LIMITS.max_depth),
-            max_aliases=integer("PRM_MAX_ALIASES", _LIMITS.max_aliases),
-            max_directives=integer("PRM_MAX_DIRECTIVES", _LIMITS.max_directives),
-            max_tokens=integer("PRM_MAX_TOKENS", _LIMITS.max_tokens),
-            max_root_fields=integer("PRM_MAX_ROOT_FIELDS", _LIMITS.max_root_fields),
-            max_cost=integer("PRM_MAX_COST", _LIMITS.max_cost),
-            rate_limit_per_second=number("PRM_RATE_LIMIT_PER_SECOND", 20.0),
-            rate_limit_burst=integer("PRM_RATE_LIMIT_BURST", 100),
-            ws_max_sockets_per_user=integer("PRM_WS_MAX_SOCKETS_PER_USER", 10),
-            ws_max_operations_per_user=integer("PRM_WS_MAX_OPERATIONS_PER_USER", 30),
-            expose_stats=flag("PRM_EXPOSE_STATS", not prod),
-            log_level=get("PRM_LOG_LEVEL", "INFO") or "INFO",
+            host=text("PRM_HOST", d.host),
+            port=integer("PRM_PORT", d.port),
+            workers=integer("PRM_WORKERS", d.workers),
+            db=DatabaseConfig(
+                uri=text("NEO4J_URI", d.db.uri),
+                user=text("NEO4J_USER", d.db.user),
+                password=password,
+                database=text("NEO4J_DATABASE", d.db.database),
+                retry_seconds=number("PRM_DB_RETRY_SECONDS", d.db.retry_seconds),
+                connect_timeout=number("PRM_DB_CONNECT_TIMEOUT", d.db.connect_timeout),
+                query_timeout=number("PRM_DB_QUERY_TIMEOUT", d.db.query_timeout),
+                pool_size=integer("PRM_DB_POOL_SIZE", d.db.pool_size),
+            ),
+            jwt=JwtSettings(
+                secret=jwt_secret,
+                public_key=public_key,
+                jwks_url=jwks_url,
+                issuer=issuer,
+                audience=audience,
+                jwks_min_refresh_seconds=number(
+                    "PRM_JWKS_MIN_REFRESH_SECONDS", d.jwt.jwks_min_refresh_seconds
+                ),
+            ),
+            cursor_secret=cursor_secret or d.cursor_secret,
+            policy_file=Path(text("PRM_POLICY_FILE", str(d.policy_file))),
+            limits=Limits(
+                max_depth=integer("PRM_MAX_DEPTH", d.limits.max_depth),
+                max_aliases=integer("PRM_MAX_ALIASES", d.limits.max_aliases),
+                max_directives=integer("PRM_MAX_DIRECTIVES", d.limits.max_directives),
+                max_tokens=integer("PRM_MAX_TOKENS", d.limits.max_tokens),
+                max_root_fields=integer("PRM_MAX_ROOT_FIELDS", d.limits.max_root_fields),
+                max_cost=integer("PRM_MAX_COST", d.limits.max_cost),
+                default_first=integer("PRM_DEFAULT_FIRST", d.limits.default_first),
+                max_first=integer("PRM_MAX_FIRST", d.limits.max_first),
+            ),
+            rate=RateLimit(
+                per_second=number("PRM_RATE_LIMIT_PER_SECOND", d.rate.per_second),
+                burst=integer("PRM_RATE_LIMIT_BURST", d.rate.burst),
+            ),
+            ws=SocketLimits(
+                max_sockets_per_user=integer(
+                    "PRM_WS_MAX_SOCKETS_PER_USER", d.ws.max_sockets_per_user
+                ),
+                max_operations_per_user=integer(
+                    "PRM_WS_MAX_OPERATIONS_PER_USER", d.ws.max_operations_per_user
+                ),
+            ),
+            persisted=PersistedSettings(
+                apq=flag("PRM_APQ", d.persisted.apq),
+                cache_size=integer("PRM_APQ_CACHE_SIZE", d.persisted.cache_size),
+                queries_file=(
+                    Path(queries_file)
+                    if (queries_file := get("PRM_PERSISTED_QUERIES_FILE"))
+                    else d.persisted.queries_file
+                ),
+            ),
+            graphiql=flag("PRM_GRAPHIQL", d.graphiql and not prod),
+            introspection=flag("PRM_INTROSPECTION", d.introspection and not prod),
+            federation=flag("PRM_FEDERATION", d.federation and not prod),
+            expose_stats=flag("PRM_EXPOSE_STATS", d.expose_stats and not prod),
+            max_body_bytes=integer("PRM_MAX_BODY_BYTES", d.max_body_bytes),
+            log_level=text("PRM_LOG_LEVEL", d.log_level),
             log_format="json" if log_format == "json" else "text",
             cors_origins=tuple(o.strip().rstrip("/") for o in cors.split(",") if o.strip()),
             metrics=metrics,
             metrics_token=metrics_token,
-            federation=flag("PRM_FEDERATION", not prod),
-            deal_protection_days=integer("PRM_DEAL_PROTECTION_DAYS", DEFAULT_PROTECTION_DAYS),
-            deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", 0.0),
-            apq=flag("PRM_APQ", True),
-            apq_cache_size=integer("PRM_APQ_CACHE_SIZE", 1000),
-            persisted_queries_file=(
-                Path(queries_file) if (queries_file := get("PRM_PERSISTED_QUERIES_FILE")) else None
-            ),
-            max_network_depth=integer("PRM_MAX_NETWORK_DEPTH", DEFAULT_MAX_NETWORK_DEPTH),
-            min_bucket=integer("PRM_MIN_BUCKET", DEFAULT_MIN_BUCKET),
+            deal_protection_days=integer("PRM_DEAL_PROTECTION_DAYS", d.deal_protection_days),
+            deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", d.deal_sweep_seconds),
+            max_network_depth=integer("PRM_MAX_NETWORK_DEPTH", d.max_network_depth),
+            min_bucket=integer("PRM_MIN_BUCKET", d.min_bucket),
         )
         if not settings.cursor_secret:
             raise SettingsError("PRM_CURSOR_SECRET is required")
-        if not 0 < settings.default_first <= settings.max_first:
+        if not 0 < settings.limits.default_first <= settings.limits.max_first:
             raise SettingsError("need 0 < PRM_DEFAULT_FIRST <= PRM_MAX_FIRST")
         if not 0 < settings.deal_protection_days <= 3650:
             raise SettingsError("PRM_DEAL_PROTECTION_DAYS must be between 1 and 3650")
@@ -259,14 +309,14 @@ class Settings:
             raise SettingsError("PRM_MAX_NETWORK_DEPTH must be between 1 and 10")
         if settings.min_bucket < 1:
             raise SettingsError("PRM_MIN_BUCKET must be at least 1")
-        if settings.apq_cache_size < 1:
+        if settings.persisted.cache_size < 1:
             raise SettingsError("PRM_APQ_CACHE_SIZE must be at least 1")
-        if settings.ws_max_sockets_per_user < 1:
-            raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
-        if settings.ws_max_operations_per_user < 1:
-            raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
-        if not settings.jwks_min_refresh_seconds >= 0:  # also NaN
+        if not settings.jwt.jwks_min_refresh_seconds >= 0:  # also NaN
             raise SettingsError("PRM_JWKS_MIN_REFRESH_SECONDS must be 0 or more")
+        if settings.ws.max_sockets_per_user < 1:
+            raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
+        if settings.ws.max_operations_per_user < 1:
+            raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

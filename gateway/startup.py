@@ -26,18 +26,18 @@ CANNOT_START = 2
 
 def cause_of(exc: BaseException, settings: Settings) -> str | None:
     """One line naming why a command could not go on; None when ``exc`` is a bug."""
-    neo4j = f"Neo4j at {settings.neo4j_uri}"
+    neo4j = f"Neo4j at {settings.db.uri}"
     if isinstance(exc, neo4j_errors.AuthError):
         return (
-            f"{neo4j} refused user {settings.neo4j_user!r}: check NEO4J_USER and"
+            f"{neo4j} refused user {settings.db.user!r}: check NEO4J_USER and"
             f" NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE): {_one_line(exc.message or str(exc))}"
         )
     if isinstance(exc, ServiceUnavailable | neo4j_errors.ServiceUnavailable):
         return f"{neo4j} is unreachable (NEO4J_URI): {_one_line(str(exc.__cause__ or exc))}"
     if isinstance(exc, neo4j_errors.ConfigurationError):
-        return f"NEO4J_URI {settings.neo4j_uri!r}: {_one_line(str(exc))}"
+        return f"NEO4J_URI {settings.db.uri!r}: {_one_line(str(exc))}"
     if isinstance(exc, neo4j_errors.Neo4jError) and "DatabaseNotFound" in (exc.code or ""):
-        return f"{neo4j} has no database {settings.neo4j_database!r} (NEO4J_DATABASE)"
+        return f"{neo4j} has no database {settings.db.database!r} (NEO4J_DATABASE)"
     if isinstance(exc, SettingsError | PolicyError | PersistedQueriesError):
         return _one_line(str(exc))
     return None

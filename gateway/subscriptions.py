@@ -1,17 +1,20 @@
 """graphql-transport-ws, authorized like HTTP: every operation and every event on its own.
 
-A socket proves who its user is once, at ``connection_init``; what the user may
-do is decided again for each operation (query, mutation or subscription) and
-each subscription event, from the graph as it is then: the token's ``exp`` is
-checked, the viewer reloaded, and a new reader, loaders and commands built, as
-for an HTTP request (``fresh_context``). A user who is no longer known, or a
-token past its ``exp``, closes the socket with 4403; a timer closes it at the
-token's ``exp`` even when nothing runs on it.
+A socket proves who its user is at ``connection_init``; what the user may do
+is decided again for each operation (query, mutation or subscription) and each
+subscription event, from the graph as it is then: the token is authenticated
+again as an HTTP request's is (gateway/authenticate.py: verified, ``exp``
+included, and the viewer reloaded; an operation also pays its rate-limit
+token), and a new reader, loaders and commands are built (``fresh_context``).
+A user who is no longer known, or a token past its ``exp``, closes the socket
+with 4403; a timer closes it at the token's ``exp`` even when nothing runs on
+it.
 
 Each ``subscribe`` message passes the admission of an HTTP body (limits,
-persisted queries, rate limit) and the per-user limits of ``SocketRegistry``
-before Strawberry runs it, and is refused with an ``error`` message carrying
-the same code.
+persisted queries) and the per-user limits of ``SocketRegistry`` before
+Strawberry runs it. A refused operation gets an ``error`` message whose payload
+is the error of the HTTP refusal (``gateway.errors.socket_error``: the same
+code, message and extensions).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -42,10 +44,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.utils.aio import aclosing
 
-from gateway.admission import Refused, admit_operation
-from gateway.auth import bearer_token
+from gateway.admission import admit_operation
+from gateway.auth import bearer, bearer_token
+from gateway.authenticate import authenticate
+from gateway.errors import TooManyOperations, socket_error
 from gateway.logs import request_id_var
-from graph import GatewayError, QueryStats, Unauthenticated, Viewer, load_viewer
+from graph import GatewayError, QueryStats, Unauthenticated, Viewer
 from schema import Context
 
 if TYPE_CHECKING:
@@ -69,10 +73,6 @@ class SocketSession:
     user_id: str
     #: The token's ``exp`` (seconds since the epoch).
     expires_at: float
-
-    def check(self) -> None:
-        if time.time() >= self.expires_at:
-            raise Unauthenticated("Token expired")
 
 
 class SocketRegistry:
@@ -101,13 +101,6 @@ class SocketRegistry:
 
     def operations(self, user_id: str) -> int:
         return sum(len(s.operations) for s in self._by_user.get(user_id, ()))
-
-
-def _bearer(header: str) -> str:
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Missing bearer token")
-    return token.strip()
 
 
 class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
@@ -159,14 +152,13 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         """Browsers cannot set headers on a WebSocket, so the token travels as
         ``{"authorization": "Bearer ..."}`` in the payload (an Authorization header
         on the upgrade request works too)."""
-        state = self.view.state
         header = params.get("authorization") or params.get("Authorization")
-        token = _bearer(header) if isinstance(header, str) else bearer_token(self.context.request)
-        subject = await state.verifier.subject(token)
-        await load_viewer(state.db, subject, state.policy)  # an unknown user goes no further
-        # The verifier has just checked the signature and required ``exp``.
+        token = bearer(header) if isinstance(header, str) else bearer_token(self.context.request)
+        # An unknown user goes no further. Nothing runs yet, so nothing is charged.
+        viewer = await authenticate(self.view.state, token, cost=0)
+        # ``authenticate`` has just checked the signature and required ``exp``.
         claims = jwt.decode(token, options={"verify_signature": False})
-        return SocketSession(token=token, user_id=subject, expires_at=float(claims["exp"]))
+        return SocketSession(token=token, user_id=viewer.user_id, expires_at=float(claims["exp"]))
 
     async def _close_at_expiry(self, session: SocketSession) -> None:
         await asyncio.sleep(max(0.0, session.expires_at - time.time()))
@@ -197,22 +189,20 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
     # -- each operation --------------------------------------------------------------
 
-    async def fresh_context(self) -> Context:
-        """A context for one operation or one event, built as for an HTTP request: the
-        token's expiry checked, the viewer loaded, new reader, loaders and commands.
-        A token or user that no longer holds closes the socket with 4403."""
+    async def fresh_context(self, *, cost: int = 0) -> Context:
+        """A context for one operation (``cost`` 1: it pays its rate-limit token) or one
+        subscription event (0), built as for an HTTP request: the token authenticated
+        again, the viewer loaded, new reader, loaders and commands. A token or user that
+        no longer holds closes the socket with 4403."""
         session = self.session
         assert session is not None
         state = self.view.state
         stats = QueryStats(on_batch=state.metrics.observe_batch)
         try:
-            session.check()
             # Shielded: the client may close the socket (cancelling this operation)
             # while the driver opens a connection for the read, and a connect cut short
             # by a cancellation leaves the driver's socket unclosed.
-            load = asyncio.ensure_future(
-                load_viewer(state.db, session.user_id, state.policy, stats)
-            )
+            load = asyncio.ensure_future(authenticate(state, session.token, stats, cost=cost))
             self._loads.add(load)
             load.add_done_callback(self._load_done)
             viewer = await asyncio.shield(load)
@@ -241,45 +231,39 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
     def _refusal(self, payload: Any) -> GraphQLFormattedError | None:
+        """The error that refuses a ``subscribe`` message before Strawberry registers it,
+        if any: admission, then the operations running at once (the rate limit is
+        ``authenticate``'s, when the operation starts)."""
         state = self.view.state
         assert self.session is not None
-        user_id = self.session.user_id
         try:
             admitted = admit_operation(
                 payload, state.limits, state.settings.max_body_bytes, state.persisted
             )
-        except Refused as exc:
-            return {"message": exc.message, "extensions": {"code": exc.code}}
-        payload["query"] = admitted.query  # a persisted query runs by its text
-        per_socket = self.max_subscriptions_per_connection
-        if per_socket is not None and len(self.operations) >= per_socket:
-            return _too_many(f"At most {per_socket} operations at once on one connection")
-        per_user = self.view.sockets.max_operations
-        if self.view.sockets.operations(user_id) >= per_user:
-            return _too_many(f"At most {per_user} operations at once per user")
-        retry_after = state.rate_limiter.acquire(user_id)
-        if retry_after:
-            return {
-                "message": "Too many requests; slow down",
-                "extensions": {"code": "RATE_LIMITED", "retryAfter": math.ceil(retry_after)},
-            }
+            payload["query"] = admitted.query  # a persisted query runs by its text
+            per_socket = self.max_subscriptions_per_connection
+            if per_socket is not None and len(self.operations) >= per_socket:
+                raise TooManyOperations(
+                    f"At most {per_socket} operations at once on one connection"
+                )
+            per_user = self.view.sockets.max_operations
+            if self.view.sockets.operations(self.session.user_id) >= per_user:
+                raise TooManyOperations(f"At most {per_user} operations at once per user")
+        except GatewayError as exc:
+            return socket_error(exc)
         return None
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """Strawberry's ``run_operation``, with a context of the operation's own in place
         of the socket's."""
         try:
-            context = await self.fresh_context()
+            context = await self.fresh_context(cost=1)
         except Unauthenticated:
             self.operations.pop(operation.id, None)
             return  # the socket is closing with 4403
         except GatewayError as exc:
             await operation.send_operation_message(
-                {
-                    "id": operation.id,
-                    "type": "error",
-                    "payload": [{"message": exc.message, "extensions": {"code": exc.code}}],
-                }
+                {"id": operation.id, "type": "error", "payload": [socket_error(exc)]}
             )
             return
         request_id_var.set(context.request_id)  # this task's log lines
@@ -302,7 +286,3 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 await operation.send_operation_message({"id": operation.id, "type": "complete"})
             self.operations.pop(operation.id, None)
             raise
-
-
-def _too_many(message: str) -> GraphQLFormattedError:
-    return {"message": message, "extensions": {"code": "TOO_MANY_OPERATIONS"}}

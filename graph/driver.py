@@ -73,10 +73,13 @@ class QueryStats:
             self.on_batch(loader, size)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DatabaseConfig:
-    uri: str
-    user: str
+    """How to reach Neo4j: also the ``db`` section of the gateway's settings, so each
+    default is written here only (the environment's names are gateway/settings.py's)."""
+
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
     password: str = field(repr=False)
     database: str = "neo4j"
     retry_seconds: float = 2.0

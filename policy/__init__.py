@@ -57,6 +57,9 @@ from policy._mdf import (
 )
 from policy._model import (
     ALL_CUSTOMER_GROUPS,
+    CUSTOMER_FIELDS,
+    CUSTOMER_OPEN_FIELDS,
+    CUSTOMER_PROPERTIES,
     SHAREABLE_GROUPS,
     FieldGroup,
     Role,
@@ -104,6 +107,9 @@ __all__ = [
     "ACCOUNT_SPACE",
     "ALL_CUSTOMER_GROUPS",
     "CONFLICT_REASON",
+    "CUSTOMER_FIELDS",
+    "CUSTOMER_OPEN_FIELDS",
+    "CUSTOMER_PROPERTIES",
     "DEAL_TRANSITIONS",
     "DEFAULT_MAX_NETWORK_DEPTH",
     "DEFAULT_MIN_BUCKET",

@@ -1,8 +1,9 @@
-"""The vocabulary of the policy: tiers, roles, field groups."""
+"""The vocabulary of the policy: tiers, roles, field groups, the fields of Customer."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import LiteralString
 
 
 class Tier(StrEnum):
@@ -42,3 +43,28 @@ ALL_CUSTOMER_GROUPS: frozenset[FieldGroup] = frozenset(
 )
 #: What a data link may ever carry: INTERNAL is owner only, whatever a policy says.
 SHAREABLE_GROUPS: frozenset[FieldGroup] = ALL_CUSTOMER_GROUPS - {FieldGroup.INTERNAL}
+
+#: The Customer fields that are plain values, in the contract's order: each is the
+#: GraphQL field and the :Customer property of that name. The one list of them:
+#: the schema, the queries, the export, the bench and the test support take it from
+#: here (tests/support/reference.py alone keeps its own, to stay independent).
+#: Which group guards each is the policy file's to say, not this list's.
+#: LiteralString: the queries project these names in Cypher.
+CUSTOMER_PROPERTIES: tuple[LiteralString, ...] = (
+    "name",
+    "domain",
+    "industry",
+    "region",
+    "segment",
+    "employees",
+    "email",
+    "phone",
+    "address",
+    "annualRevenue",
+    "notes",
+)
+#: Every Customer field a group guards: the properties and ``contacts`` (a
+#: connection to Contact nodes). The policy file maps exactly these to groups.
+CUSTOMER_FIELDS: tuple[LiteralString, ...] = (*CUSTOMER_PROPERTIES, "contacts")
+#: The Customer fields readable on every customer a viewer sees: no group guards them.
+CUSTOMER_OPEN_FIELDS: tuple[str, ...] = ("id", "owner", "access")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from policy._model import FieldGroup, Tier
+from policy._model import CUSTOMER_OPEN_FIELDS, FieldGroup, Tier
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default-policy.toml")
 
@@ -42,8 +42,7 @@ class Policy:
 
     def check_customer_fields(self, schema_fields: Iterable[str]) -> None:
         """Every group-guarded field of the schema is in the file and vice versa."""
-        always_readable = {"id", "owner", "access"}
-        guarded = set(schema_fields) - always_readable
+        guarded = set(schema_fields) - set(CUSTOMER_OPEN_FIELDS)
         unknown = sorted(set(self.customer_fields) - guarded)
         missing = sorted(guarded - set(self.customer_fields))
         if unknown:

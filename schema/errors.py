@@ -2,10 +2,11 @@
 
 A resolver raises a ``graph.GatewayError`` subclass; this extension writes
 its code (and structured data such as the forbidden ``group``) into the
-error. Errors of the GraphQL layer itself (syntax, validation) keep their
-message and get the code of their kind. Any other exception is a bug: the
-client gets "Internal server error" with the request id, the log gets the
-stack trace.
+error, from the class (the table of graph/errors.py). Errors of the GraphQL
+layer itself (validation, variables) keep their message and get
+``ValidationFailed``'s code. Any other exception is a bug: the client gets
+"Internal server error" with the root's code and the request id, the log gets
+the stack trace.
 """
 
 from __future__ import annotations
@@ -20,8 +21,14 @@ from graph import GatewayError
 
 log = logging.getLogger("prm.schema")
 
-INTERNAL = "INTERNAL_SERVER_ERROR"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+class ValidationFailed(GatewayError):
+    """The code of an error of the GraphQL layer itself: the operation does not fit the
+    schema, or its variables do not fit the operation. Never raised: graphql-core reports
+    these; HTTP 200, the status of a GraphQL answer with ``application/json``."""
+
+    code = "GRAPHQL_VALIDATION_FAILED"
+    status = 200
 
 
 def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
@@ -30,7 +37,7 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
     if isinstance(original, GatewayError):
         # In place: a response can carry hundreds of FORBIDDEN errors, and a
         # new GraphQLError would locate each one in the query text again.
-        error.extensions = {"code": original.code, **original.extensions}
+        error.extensions = original.client_extensions()
         return error
     if original is None:
         if error.extensions and "code" in error.extensions:
@@ -41,7 +48,7 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={**(error.extensions or {}), "code": VALIDATION_FAILED},
+            extensions={**(error.extensions or {}), "code": ValidationFailed.code},
         )
     log.error(
         "unexpected error at %s (request %s)",
@@ -54,7 +61,7 @@ def coded(error: GraphQLError, request_id: str | None = None) -> GraphQLError:
         nodes=error.nodes,
         positions=error.positions,
         path=error.path,
-        extensions={"code": INTERNAL, "requestId": request_id},
+        extensions={"code": GatewayError.code, "requestId": request_id},
     )
 
 

@@ -35,13 +35,14 @@ RELAXED_LIMITS = {
     "PRM_RATE_LIMIT_PER_SECOND": "0",
 }
 #: The defaults of gateway.settings, for tests that check them.
+DEFAULTS = Settings()
 PRODUCTION_LIMITS = {
-    "PRM_MAX_COST": str(Settings.max_cost),
-    "PRM_MAX_ALIASES": str(Settings.max_aliases),
-    "PRM_MAX_ROOT_FIELDS": str(Settings.max_root_fields),
-    "PRM_MAX_TOKENS": str(Settings.max_tokens),
-    "PRM_MAX_DEPTH": str(Settings.max_depth),
-    "PRM_RATE_LIMIT_PER_SECOND": str(Settings.rate_limit_per_second),
+    "PRM_MAX_COST": str(DEFAULTS.limits.max_cost),
+    "PRM_MAX_ALIASES": str(DEFAULTS.limits.max_aliases),
+    "PRM_MAX_ROOT_FIELDS": str(DEFAULTS.limits.max_root_fields),
+    "PRM_MAX_TOKENS": str(DEFAULTS.limits.max_tokens),
+    "PRM_MAX_DEPTH": str(DEFAULTS.limits.max_depth),
+    "PRM_RATE_LIMIT_PER_SECOND": str(DEFAULTS.rate.per_second),
 }
 
 

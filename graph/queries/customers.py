@@ -11,7 +11,8 @@ Every statement is built from the same parts:
 4. the sort key, null where the viewer may not read it;
 5. per-parent ordering, total and keyset page (``paging.page_return``).
 
-Only fixed fragments from this module are concatenated; values are always
+Only fixed fragments are concatenated (this module's, and the property names
+of ``policy.CUSTOMER_PROPERTIES``, literals too); values are always
 parameters. Grants come in as ``$grantsByOwner`` (owner id → grants) computed
 per request from the viewer's live links.
 """
@@ -20,6 +21,7 @@ from enum import Enum
 from typing import LiteralString
 
 from graph.queries.paging import after
+from policy import CUSTOMER_PROPERTIES
 
 
 class CandidateScope(Enum):
@@ -86,8 +88,7 @@ _ACCESS: LiteralString = """
 
 # What a row carries of a customer: the contract's fields, not record metadata
 # such as createdAt (decoding datetimes nobody asked for is a measurable cost).
-_PROPERTIES: LiteralString = """{.name, .domain, .industry, .region, .segment, .employees,
-  .email, .phone, .address, .annualRevenue, .notes}"""
+_PROPERTIES: LiteralString = "{" + ", ".join("." + p for p in CUSTOMER_PROPERTIES) + "}"
 
 
 class FilterField(Enum):

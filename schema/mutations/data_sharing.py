@@ -7,19 +7,17 @@ from datetime import datetime
 import strawberry
 
 from graph import GrantInput, NotFound
-from policy import Tier
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.data_link import DataLink
-from schema.types.enums import CollaborationTier
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import FieldGroup, Tier
 from schema.types.sharing_policy import SharingPolicy, sharing_policies
 
 
 @strawberry.input
 class GrantDataLinkInput:
     partnership_id: strawberry.ID
-    scope: list[FieldGroupEnum]  # type: ignore[valid-type]
+    scope: list[FieldGroup]
     customer_ids: list[strawberry.ID] | None = None
     all_customers: bool = False
     purpose: str | None = None
@@ -76,8 +74,8 @@ class DataSharingMutations:
     async def set_sharing_policy(
         self,
         info: Info,
-        tier: CollaborationTier,
-        groups: list[FieldGroupEnum] | None,  # type: ignore[valid-type]
+        tier: Tier,
+        groups: list[FieldGroup] | None,
     ) -> list[SharingPolicy]:
         chosen = None if groups is None else [str(g) for g in groups]
         await info.context.commands.data_sharing.set_sharing_policy(tier.value, chosen)

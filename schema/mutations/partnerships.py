@@ -7,14 +7,14 @@ import strawberry
 from graph import ChecklistItem, RecruitInput
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.enums import CollaborationTier, PartnershipStatus, PartnershipStructure
+from schema.types.enums import PartnershipStatus, PartnershipStructure, Tier
 from schema.types.partnership import Partnership, require_partnership
 
 
 @strawberry.input
 class RecruitPartnerInput:
     partner_id: strawberry.ID
-    tier: CollaborationTier = CollaborationTier.LOW
+    tier: Tier = Tier.LOW
     structure: PartnershipStructure = PartnershipStructure.RESELLER
     currency: str = "USD"
     revenue_share_pct: float | None = None
@@ -76,7 +76,7 @@ class PartnershipMutations:
 
     @strawberry.mutation(description="Change the collaboration tier (the vendor's EXECUTIVE).")
     async def change_partnership_tier(
-        self, info: Info, id: strawberry.ID, tier: CollaborationTier
+        self, info: Info, id: strawberry.ID, tier: Tier
     ) -> Partnership:
         graph_id = expect_global_id(id, "Partnership")
         await info.context.commands.partnerships.change_tier(graph_id, tier.value)

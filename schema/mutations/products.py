@@ -7,7 +7,7 @@ import strawberry
 from graph import NotFound, ProductChanges, ProductInput, TierDiscountInput
 from schema.context import Info
 from schema.ids import expect_global_id
-from schema.types.enums import CollaborationTier
+from schema.types.enums import Tier
 from schema.types.product import (
     DiscountSchedule,
     Product,
@@ -38,7 +38,7 @@ class UpdateProductInput:
 
 @strawberry.input
 class TierDiscountSetting:
-    tier: CollaborationTier
+    tier: Tier
     discount_pct: float | None = strawberry.field(
         description="Percent off list price; null clears it and the default applies again."
     )

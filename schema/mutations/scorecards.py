@@ -7,12 +7,13 @@ import strawberry
 from graph import CriterionSetting, ScorecardConfigInput
 from policy import default_scorecard
 from schema.context import Info
-from schema.types.scorecard import ScorecardConfiguration, ScorecardCriterion
+from schema.types.enums import Criterion
+from schema.types.scorecard import ScorecardConfiguration
 
 
 @strawberry.input
 class CriterionWeightInput:
-    criterion: ScorecardCriterion
+    criterion: Criterion
     weight: float
     target: float
 

@@ -6,10 +6,10 @@ from enum import Enum
 
 import strawberry
 
-from policy import Tier
 from schema.context import Info
 from schema.types.connections import DataLinkConnection
 from schema.types.data_link import data_link_connection
+from schema.types.enums import Tier
 from schema.types.sharing_policy import SharingPolicy, sharing_policies
 
 

@@ -12,7 +12,6 @@ from typing import Self
 import strawberry
 
 from graph import CompanyRow, Forbidden, Page
-from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
@@ -30,7 +29,7 @@ from schema.types.contact import contact_connection
 from schema.types.course import CourseConnection, course_connection
 from schema.types.customer import customer_connection
 from schema.types.deal import DealRegistrationSharing
-from schema.types.enums import CollaborationTier, PartnershipStatus
+from schema.types.enums import FieldGroup, PartnershipStatus, Tier
 from schema.types.filters import CustomerFilter, CustomerOrder, customer_query
 from schema.types.node import Node
 from schema.types.partnership import partnership_connection
@@ -114,7 +113,7 @@ class Company(Node):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        tier: CollaborationTier | None = None,
+        tier: Tier | None = None,
         status: PartnershipStatus | None = None,
     ) -> PartnershipConnection:
         reader = info.context.reader

@@ -15,38 +15,31 @@ from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
+from strawberry.utils.str_converters import to_snake_case
 
 from graph import CustomerRow, Forbidden, Page
-from policy import FieldGroup, Policy
+from policy import CUSTOMER_FIELDS, CUSTOMER_PROPERTIES, Policy
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.nodes import COMPANY, DATA_LINK, node_type
 from schema.types.connections import ContactConnection, CustomerConnection, CustomerEdge, page_info
 from schema.types.contact import contact_connection
-from schema.types.enums import AccessLevel
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import AccessLevel, FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
     from schema.types.company import Company
     from schema.types.data_link import DataLink
 
+# GraphQL field → the Python attribute Strawberry names it from (annualRevenue:
+# annual_revenue). The attributes below are declared one by one, each with its type;
+# tests/unit/test_vocabulary.py holds them to policy.CUSTOMER_FIELDS.
+_PYTHON_NAME = {field: to_snake_case(field) for field in CUSTOMER_FIELDS}
 # (python attribute, GraphQL field and graph property) of the plain fields.
-PLAIN_FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "name"),
-    ("domain", "domain"),
-    ("industry", "industry"),
-    ("region", "region"),
-    ("segment", "segment"),
-    ("employees", "employees"),
-    ("email", "email"),
-    ("phone", "phone"),
-    ("address", "address"),
-    ("annual_revenue", "annualRevenue"),
-    ("notes", "notes"),
+PLAIN_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (_PYTHON_NAME[prop], prop) for prop in CUSTOMER_PROPERTIES
 )
-_PYTHON_NAME = dict((gql, py) for py, gql in PLAIN_FIELDS) | {"contacts": "contacts"}
 
 _guards: dict[int, Mapping[str, FieldGroup]] = {}
 
@@ -63,7 +56,7 @@ def field_guard(policy: Policy) -> Mapping[str, FieldGroup]:
 @strawberry.type
 class CustomerAccess:
     level: AccessLevel
-    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+    groups: list[FieldGroup]
     via_ids: strawberry.Private[tuple[str, ...]]
 
     @strawberry.field(description="The live data links through which the customer is shared.")

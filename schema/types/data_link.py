@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from graph import DataLinkRow, Forbidden, Page, as_datetime
-from policy import FieldGroup
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.nodes import COMPANY, PARTNERSHIP, node_type
 from schema.selection import selects
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
 from schema.types.customer import customer_connection
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import FieldGroup
 from schema.types.node import Node
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 @strawberry.type
 class DataLink(Node):
     id: strawberry.ID
-    scope: list[FieldGroupEnum]  # type: ignore[valid-type]
+    scope: list[FieldGroup]
     all_customers: bool
     purpose: str | None
     created_at: datetime

@@ -1,17 +1,43 @@
-"""The enums of contract.graphql."""
+"""The enums of contract.graphql.
+
+The policy's vocabulary (tiers, roles, field groups, oversight scopes, scorecard
+criteria) is served as it is: its Enum classes are registered with Strawberry
+here, under their GraphQL names, so a value read from GraphQL is the policy's
+value and nothing converts between two copies. Importing this module is what
+registers them, so schema modules take the enums they serve from here: an Enum
+Strawberry meets unregistered is served under its Python name (``Tier``, not
+``CollaborationTier``), a change tests/unit/test_contract.py refuses.
+"""
 
 from enum import Enum
 
 import strawberry
 
-from policy import FieldGroup as PolicyFieldGroup
+from policy import Criterion, FieldGroup, OversightScope, Role, Tier
 
+__all__ = [
+    "AccessLevel",
+    "Criterion",
+    "CustomerOrderField",
+    "FieldGroup",
+    "OrderDirection",
+    "OversightScope",
+    "PartnershipStatus",
+    "PartnershipStructure",
+    "Role",
+    "Tier",
+]
 
-@strawberry.enum
-class CollaborationTier(Enum):
-    LOW = "LOW"
-    MEDIUM = "MEDIUM"
-    HIGH = "HIGH"
+strawberry.enum(Tier, name="CollaborationTier")
+strawberry.enum(Role)
+strawberry.enum(
+    FieldGroup,
+    description="Groups of fields a viewer may be granted (authorization.md).",
+)
+strawberry.enum(OversightScope)
+strawberry.enum(
+    Criterion, name="ScorecardCriterion", description="The criteria of a partner scorecard."
+)
 
 
 @strawberry.enum
@@ -32,21 +58,6 @@ class PartnershipStructure(Enum):
     MSP = "MSP"
     TECHNOLOGY = "TECHNOLOGY"
     CO_MARKETING = "CO_MARKETING"
-
-
-@strawberry.enum
-class Role(Enum):
-    EXECUTIVE = "EXECUTIVE"
-    MANAGER = "MANAGER"
-    REP = "REP"
-    ANALYST = "ANALYST"
-
-
-FieldGroup = strawberry.enum(
-    PolicyFieldGroup,
-    name="FieldGroup",
-    description="Groups of fields a viewer may be granted (authorization.md).",
-)
 
 
 @strawberry.enum

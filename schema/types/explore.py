@@ -31,7 +31,7 @@ from schema.context import Info
 from schema.types.company import Company
 from schema.types.connections import page_info
 from schema.types.customer import Customer
-from schema.types.enums import CollaborationTier
+from schema.types.enums import Tier
 from schema.types.node import PageInfo
 from schema.types.partnership import Partnership
 
@@ -134,7 +134,7 @@ class OverlapAccount:
 @strawberry.type(description="Accounts the viewer's company and the partner both hold.")
 class AccountOverlap:
     row: strawberry.Private[OverlapRow]
-    tier: CollaborationTier
+    tier: Tier
     total: int = strawberry.field(description="Accounts (normalized domains) held by both.")
     min_bucket: int = strawberry.field(
         description="Buckets with fewer accounts than this are left out of every breakdown."
@@ -177,7 +177,7 @@ class AccountOverlap:
     def of(cls, row: OverlapRow) -> AccountOverlap:
         return cls(
             row=row,
-            tier=CollaborationTier(row.partnership.props.get("tier")),
+            tier=Tier(row.partnership.props["tier"]),
             total=row.total,
             min_bucket=row.min_bucket,
             by_industry=CountBucket.of(row.by_industry),

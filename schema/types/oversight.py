@@ -8,24 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from enum import Enum
 
 import strawberry
 
 from graph import Amount, Forbidden, NotFound, OversightTotals, PartnershipFigures
-from policy import FieldGroup
 from schema.context import Info
 from schema.ids import expect_global_id
+from schema.types.enums import FieldGroup, OversightScope
 from schema.types.partnership import Partnership
 
 OPEN_STATUSES = ("SUBMITTED", "APPROVED")
-
-
-@strawberry.enum
-class OversightScope(Enum):
-    COMPANY = "COMPANY"
-    MANAGED = "MANAGED"
-    OWN = "OWN"
 
 
 @strawberry.type
@@ -197,4 +189,4 @@ class Oversight:
 
 async def load_oversight(info: Info) -> Oversight:
     totals = await info.context.reader.oversight.totals()
-    return Oversight(scope=OversightScope(totals.scope.value), totals=totals)
+    return Oversight(scope=totals.scope, totals=totals)

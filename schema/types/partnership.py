@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 
 from graph import Forbidden, NotFound, Page, PartnershipRow, as_datetime
-from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
@@ -31,11 +30,11 @@ from schema.types.connections import (
 from schema.types.data_link import data_link_connection
 from schema.types.enums import (
     AccessLevel,
-    CollaborationTier,
+    FieldGroup,
     PartnershipStatus,
     PartnershipStructure,
+    Tier,
 )
-from schema.types.enums import FieldGroup as FieldGroupEnum
 from schema.types.mdf import MdfRequestConnection
 from schema.types.node import Node
 from schema.types.scorecard import PartnerScorecard
@@ -55,7 +54,7 @@ _GUARDED: dict[str, tuple[str, FieldGroup]] = {
 @strawberry.type
 class PartnershipAccess:
     level: AccessLevel
-    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+    groups: list[FieldGroup]
 
 
 @strawberry.type
@@ -71,7 +70,7 @@ class OnboardingItem:
 @strawberry.federation.type(keys=ENTITY_KEYS)
 class Partnership(Node):
     id: strawberry.ID
-    tier: CollaborationTier
+    tier: Tier
     structure: PartnershipStructure
     status: PartnershipStatus
     since: datetime | None
@@ -92,7 +91,7 @@ class Partnership(Node):
         values = obj.__dict__
         p = row.props
         values["id"] = strawberry.ID(to_global_id("Partnership", row.id))
-        values["tier"] = CollaborationTier(p.get("tier"))
+        values["tier"] = Tier(p["tier"])
         values["structure"] = PartnershipStructure(p.get("structure"))
         values["status"] = PartnershipStatus(p.get("status"))
         values["row"] = row

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 
 from graph import Forbidden, NotFound, Page, ProductRow, TierDiscountRow
-from policy import FieldGroup
 from schema.context import Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.nodes import COMPANY, node_type
 from schema.types.connections import page_info
-from schema.types.enums import CollaborationTier
+from schema.types.enums import FieldGroup, Tier
 from schema.types.node import Node, PageInfo
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ class Product(Node):
     discount_pct: float | None = strawberry.field(
         description="The discount of the viewer's tier (0 for the vendor itself)."
     )
-    tier: CollaborationTier | None = strawberry.field(
+    tier: Tier | None = strawberry.field(
         description="The viewer's best ACTIVE tier with the vendor; null for the vendor."
     )
     # FINANCIAL: the vendor and its HIGH partners only.
@@ -65,7 +64,7 @@ class Product(Node):
         values["description"] = p.get("description")
         values["currency"] = p.get("currency")
         values["price"] = terms.price(p.get("listPrice"))
-        values["tier"] = CollaborationTier(terms.tier.value) if terms.tier else None
+        values["tier"] = terms.tier
         values["row"] = row
         if terms.list_price_visible:
             values["list_price"] = p.get("listPrice")
@@ -124,7 +123,7 @@ async def require_product(info: Info, graph_id: str) -> Product:
 
 @strawberry.type(description="A vendor's discount for one collaboration tier.")
 class TierDiscount:
-    tier: CollaborationTier
+    tier: Tier
     discount_pct: float
     is_default: bool = strawberry.field(
         description="True when the vendor has not set this tier: the default table applies."
@@ -140,7 +139,7 @@ def discount_schedule(rows: list[TierDiscountRow]) -> DiscountSchedule:
     return DiscountSchedule(
         tiers=[
             TierDiscount(
-                tier=CollaborationTier(r.tier.value),
+                tier=r.tier,
                 discount_pct=r.discount_pct,
                 is_default=r.default,
             )

@@ -7,20 +7,8 @@ from enum import Enum
 import strawberry
 
 from graph import ScorecardRow
-from policy import Criterion, ScorecardConfig, Tier
-from schema.types.enums import CollaborationTier
-
-
-@strawberry.enum(description="The criteria of a partner scorecard.")
-class ScorecardCriterion(Enum):
-    REGISTERED_PIPELINE = "REGISTERED_PIPELINE"
-    WON_REVENUE = "WON_REVENUE"
-    WIN_RATE = "WIN_RATE"
-    AVG_DEAL_CYCLE_DAYS = "AVG_DEAL_CYCLE_DAYS"
-    CERTIFIED_USERS = "CERTIFIED_USERS"
-    MDF_UTILISATION = "MDF_UTILISATION"
-    DATA_SHARING_DEPTH = "DATA_SHARING_DEPTH"
-    TENURE_DAYS = "TENURE_DAYS"
+from policy import ScorecardConfig
+from schema.types.enums import Criterion, Tier
 
 
 @strawberry.enum
@@ -31,7 +19,7 @@ class ScorecardConfigSource(Enum):
 
 @strawberry.type
 class CriterionScore:
-    criterion: ScorecardCriterion
+    criterion: Criterion
     value: float | None = strawberry.field(
         description="The raw figure; null when it has no meaning yet (no closed deal, no budget)."
     )
@@ -54,7 +42,7 @@ class ScorecardConfiguration:
             source=ScorecardConfigSource(config.source),
             criteria=[
                 CriterionWeight(
-                    criterion=ScorecardCriterion(c.value),
+                    criterion=c,
                     weight=config.weights[c],
                     target=config.targets[c],
                 )
@@ -68,7 +56,7 @@ class ScorecardConfiguration:
 
 @strawberry.type
 class CriterionWeight:
-    criterion: ScorecardCriterion
+    criterion: Criterion
     weight: float
     target: float
 
@@ -90,7 +78,7 @@ class PartnerScorecard:
     tenure_days: int
     criteria: list[CriterionScore]
     composite: float = strawberry.field(description="Weighted mean of the normalized criteria.")
-    recommended_tier: CollaborationTier
+    recommended_tier: Tier
     configuration: ScorecardConfiguration
 
     @classmethod
@@ -112,7 +100,7 @@ class PartnerScorecard:
             tenure_days=whole(Criterion.TENURE_DAYS),
             criteria=[
                 CriterionScore(
-                    criterion=ScorecardCriterion(s.criterion.value),
+                    criterion=s.criterion,
                     value=s.value,
                     target=s.target,
                     weight=s.weight,
@@ -121,6 +109,6 @@ class PartnerScorecard:
                 for s in row.score.criteria
             ],
             composite=row.score.composite,
-            recommended_tier=CollaborationTier(row.score.recommended_tier.value),
+            recommended_tier=row.score.recommended_tier,
             configuration=ScorecardConfiguration.of(row.config),
         )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from policy import FieldGroup, Tier
-from schema.types.enums import CollaborationTier
-from schema.types.enums import FieldGroup as FieldGroupEnum
+from schema.types.enums import FieldGroup, Tier
 
 
 @strawberry.type(description="The customer field groups a company shares at one tier.")
 class SharingPolicy:
-    tier: CollaborationTier
-    groups: list[FieldGroupEnum]  # type: ignore[valid-type]
+    tier: Tier
+    groups: list[FieldGroup]
     overridden: bool = strawberry.field(
         description="True when the company's own SharingPolicy replaces the default for this tier."
     )
@@ -27,7 +25,7 @@ def sharing_policies(
         chosen = set(override) if override is not None else {g.value for g in defaults[tier]}
         result.append(
             SharingPolicy(
-                tier=CollaborationTier(tier.value),
+                tier=tier,
                 groups=[g for g in FieldGroup if g.value in chosen and g != FieldGroup.INTERNAL],
                 overridden=override is not None,
             )

@@ -40,7 +40,7 @@ class User(Node):
             id=strawberry.ID(to_global_id("User", row.id)),
             name=p.get("name") or "",
             email=p.get("email"),
-            role=Role(p.get("role")),
+            role=Role(p["role"]),
             company_id=row.company,
         )
 

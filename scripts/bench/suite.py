@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from policy import ALL_CUSTOMER_GROUPS, DEFAULT_PROTECTION_DAYS, Policy
+from policy import ALL_CUSTOMER_GROUPS, DEFAULT_PROTECTION_DAYS, FieldGroup, Policy, load_policy
 from scripts.bench import floor
 from scripts.bench.canonical import (
     CUSTOMER_FIELDS,
@@ -529,7 +529,13 @@ SUITE_KEYS: tuple[str, ...] = (
     "register_deal",
 )
 
-_CONTACT_FINANCIAL = ("email", "phone", "address", "annualRevenue")
+#: The fields of a suite row the default policy puts in CONTACT or FINANCIAL: what a
+#: MEDIUM link hides and the owner reads.
+_CONTACT_FINANCIAL = tuple(
+    f
+    for f, group in load_policy().customer_fields.items()
+    if f in CUSTOMER_FIELDS and group in (FieldGroup.CONTACT, FieldGroup.FINANCIAL)
+)
 
 
 def check_answer(key: str, answer: JsonValue) -> list[str]:

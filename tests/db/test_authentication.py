@@ -25,7 +25,7 @@ async def graph(load_graph: GraphLoader) -> None:
 def token(settings: Settings, **claims: object) -> str:
     now = int(time.time())
     body: dict[str, object] = {"sub": user, "iat": now, "exp": now + 600, **claims}
-    return jwt.encode(body, settings.jwt_secret or "", algorithm="HS256")
+    return jwt.encode(body, settings.jwt.secret or "", algorithm="HS256")
 
 
 async def test_a_valid_token_reads_the_viewer_from_the_graph(gateway: Gateway) -> None:
@@ -63,7 +63,7 @@ async def test_requests_without_a_valid_token_get_401_unauthenticated(
     elif header == "unknown-user":
         header = "Bearer " + token(settings, sub="us-999999")
     elif header == "no-exp":
-        header = "Bearer " + jwt.encode({"sub": user}, settings.jwt_secret or "", algorithm="HS256")
+        header = "Bearer " + jwt.encode({"sub": user}, settings.jwt.secret or "", algorithm="HS256")
     elif header == "alg-none":
         header = "Bearer " + jwt.encode({"sub": user, "exp": now + 600}, "", algorithm="none")
     headers = {} if header is None else {"authorization": header}

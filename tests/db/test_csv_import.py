@@ -264,8 +264,8 @@ async def test_prm_import_exits_1_and_writes_the_skipped_rows_when_some_are_bad(
     app: Starlette, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = app.state.prm.settings
-    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
+    monkeypatch.setenv("NEO4J_URI", settings.db.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.db.password)
     fixture(tmp_path)
     errors = tmp_path / "errors.csv"
     args = ["import", str(tmp_path / "crm.toml"), "--company", owner, "--errors", str(errors)]

@@ -61,9 +61,9 @@ async def test_prm_export_csv_neutralizes_formulas(
     app: Starlette, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = app.state.prm.settings
-    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
-    monkeypatch.setenv("PRM_JWT_SECRET", settings.jwt_secret or "")
+    monkeypatch.setenv("NEO4J_URI", settings.db.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.db.password)
+    monkeypatch.setenv("PRM_JWT_SECRET", settings.jwt.secret or "")
     out = tmp_path / "customers.csv"
     args = ["export", "--user", v_exec, "--format", "csv", "--out", str(out)]
     # prm runs its own event loop: in a thread, away from the test's loop.

@@ -15,8 +15,8 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.cli import main as prm
-from gateway.export import FIELDS
 from gateway.spreadsheet import safe_cell
+from policy import CUSTOMER_PROPERTIES as FIELDS
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
 from tests.support.client import Gateway
@@ -147,9 +147,9 @@ async def test_cli_export_pages_through_everything_the_api_shows(
     app: Starlette, gateway: Gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = app.state.prm.settings
-    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
-    monkeypatch.setenv("PRM_JWT_SECRET", settings.jwt_secret or "")
+    monkeypatch.setenv("NEO4J_URI", settings.db.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.db.password)
+    monkeypatch.setenv("PRM_JWT_SECRET", settings.jwt.secret or "")
     out = tmp_path / "customers.jsonl"
     # prm runs its own event loop: run it in a thread, away from the test's loop.
     code = await asyncio.to_thread(

@@ -444,8 +444,8 @@ async def test_prm_import_needs_an_existing_company_even_for_companies_alone(
     app: Starlette, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = app.state.prm.settings
-    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", settings.neo4j_password)
+    monkeypatch.setenv("NEO4J_URI", settings.db.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", settings.db.password)
     files(tmp_path, COMPANIES, {"companies.csv": "ID,Name\nx1,Newco\n"})
     toml = str(tmp_path / "crm.toml")
 

@@ -16,7 +16,7 @@ SLOW = "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) 
 async def test_a_slow_statement_is_cancelled_at_its_timeout(db: Database, mode: str) -> None:
     settings = make_settings()
     config = DatabaseConfig(
-        uri=TEST_URI, user="neo4j", password=settings.neo4j_password, query_timeout=0.5
+        uri=TEST_URI, user="neo4j", password=settings.db.password, query_timeout=0.5
     )
     short = Database(config)
     try:
@@ -43,13 +43,9 @@ async def test_a_write_waiting_too_long_for_a_lock_is_a_query_timeout(db: Databa
 
     settings = make_settings()
     await db.write("MERGE (:Company {id: 'co-lock-test'})", {})
-    holder_driver = neo4j.AsyncGraphDatabase.driver(
-        TEST_URI, auth=("neo4j", settings.neo4j_password)
-    )
+    holder_driver = neo4j.AsyncGraphDatabase.driver(TEST_URI, auth=("neo4j", settings.db.password))
     short = Database(
-        DatabaseConfig(
-            uri=TEST_URI, user="neo4j", password=settings.neo4j_password, query_timeout=1.0
-        )
+        DatabaseConfig(uri=TEST_URI, user="neo4j", password=settings.db.password, query_timeout=1.0)
     )
 
     async def lock_it(tx: WriteTx) -> None:

@@ -14,20 +14,6 @@ NOW = datetime.now(UTC)
 PAST = NOW - timedelta(days=30)
 FUTURE = NOW + timedelta(days=365)
 
-CUSTOMER_FIELDS = (
-    "name",
-    "domain",
-    "industry",
-    "region",
-    "segment",
-    "employees",
-    "email",
-    "phone",
-    "address",
-    "annualRevenue",
-    "notes",
-)
-
 
 @dataclass
 class Builder:

@@ -5,22 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from policy import CUSTOMER_PROPERTIES
 from tests.support.client import Result
 from tests.support.reference import FIELD_GROUP, Expected
 
-SCALAR_FIELDS = (
-    "name",
-    "domain",
-    "industry",
-    "region",
-    "segment",
-    "employees",
-    "email",
-    "phone",
-    "address",
-    "annualRevenue",
-    "notes",
-)
+#: Every plain Customer field; which group guards it is the reference's own (FIELD_GROUP).
+SCALAR_FIELDS = CUSTOMER_PROPERTIES
 CUSTOMER_SELECTION = "id " + " ".join(SCALAR_FIELDS) + " access { level groups }"
 
 

@@ -1,13 +1,18 @@
-"""A loopback TCP proxy in front of the real Neo4j, to cut, stall and break the connection."""
+"""A loopback TCP proxy in front of the real Neo4j, to cut, stall, slow and break the connection."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 
 # A Bolt COMMIT message in one chunk: size 2, struct of 0 fields with signature
 # 0x12, end-of-message marker.
 BOLT_COMMIT = b"\x00\x02\xb0\x12\x00\x00"
+# The start of a Bolt PULL message (a one-field struct, signature 0x3F) in a chunk shorter
+# than 256 bytes, at the start of what the client sent or right after another message's
+# end-of-message marker.
+BOLT_PULL = re.compile(rb"(?:^|(?<=\x00\x00))\x00[\x01-\xff]\xb1\x3f")
 
 
 class TcpProxy:
@@ -22,6 +27,8 @@ class TcpProxy:
         self._cut_after_commit = False
         #: How many connections were dropped right after a COMMIT went through.
         self.commits_cut = 0
+        #: Seconds each statement's PULL is held back (0: none).
+        self._pull_delay = 0.0
 
     async def up(self) -> None:
         self._flowing.set()
@@ -42,6 +49,12 @@ class TcpProxy:
         """Hold every answer of the server: requests stay in flight."""
         self._flowing.clear()
 
+    def hold_pulls(self, seconds: float) -> None:
+        """Deliver each statement (RUN) at once but its PULL only ``seconds`` later (0:
+        at once again): the server holds the statement's transaction open meanwhile, so
+        one that outlives its timeout is terminated by Neo4j, a real QUERY_TIMEOUT."""
+        self._pull_delay = seconds
+
     def cut_after_next_commit(self) -> None:
         """Let the next COMMIT reach the server, then drop that connection before its
         answer comes back: the client cannot know whether the write happened."""
@@ -58,6 +71,12 @@ class TcpProxy:
         async def to_server() -> None:
             with contextlib.suppress(OSError, asyncio.CancelledError):
                 while data := await reader.read(65536):
+                    pull = BOLT_PULL.search(data) if self._pull_delay else None
+                    if pull is not None:
+                        up_writer.write(data[: pull.start()])
+                        await up_writer.drain()
+                        await asyncio.sleep(self._pull_delay)
+                        data = data[pull.start() :]
                     up_writer.write(data)
                     await up_writer.drain()
                     if self._cut_after_commit and BOLT_COMMIT in data:

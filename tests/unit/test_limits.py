@@ -20,7 +20,7 @@ def code(
     query: str, limits: Limits = LIMITS, variables: dict[str, object] | None = None
 ) -> str | None:
     error = check_limits(parse(query), None, variables, limits)
-    return None if error is None else str((error.extensions or {})["code"])
+    return None if error is None else error.code
 
 
 def test_the_documented_nested_query_passes() -> None:

@@ -3,6 +3,7 @@ public value, each can come from a file, and development is served on loopback o
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
@@ -71,13 +72,13 @@ def test_every_secret_can_be_read_from_a_file(name: str, tmp_path: Path) -> None
     path.write_text(value + "\n")  # the newline `echo` leaves is not part of it
     settings = Settings.from_env({**without(PROD, name), f"{name}_FILE": str(path)})
     field = {
-        "NEO4J_PASSWORD": "neo4j_password",
-        "PRM_JWT_SECRET": "jwt_secret",
-        "PRM_JWT_PUBLIC_KEY": "jwt_public_key",
+        "NEO4J_PASSWORD": "db.password",
+        "PRM_JWT_SECRET": "jwt.secret",
+        "PRM_JWT_PUBLIC_KEY": "jwt.public_key",
         "PRM_CURSOR_SECRET": "cursor_secret",
         "PRM_METRICS_TOKEN": "metrics_token",
     }[name]
-    assert getattr(settings, field) == value
+    assert attrgetter(field)(settings) == value
     assert value not in repr(settings)
 
 
