@@ -196,7 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--out", required=True, help="output file ('-' is not supported)")
     export.add_argument("--owner", help="only customers this company owns (e.g. co-000001)")
-    export.add_argument("--page-size", type=int, default=100, help="customers per read")
+    export.add_argument(
+        "--page-size", type=int, default=Settings().limits.max_first, help="customers per read"
+    )
     imp = sub.add_parser(
         "import",
         help="import companies, customers, contacts, partnerships from CRM CSV exports",

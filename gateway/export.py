@@ -39,6 +39,7 @@ from gateway.errors import RateLimited, RouteNotFound, error_response
 from gateway.spreadsheet import safe_record
 from gateway.state import AppState
 from graph import (
+    MAX_FIRST,
     CursorCodec,
     CustomerQuery,
     CustomerRow,
@@ -78,7 +79,7 @@ async def visible_customers(
     codec: CursorCodec,
     *,
     owner: str | None = None,
-    page_size: int = 100,
+    page_size: int = MAX_FIRST,
     max_pages: int | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every customer the viewer sees (only ``owner``'s, if given), page by page (at

@@ -51,7 +51,7 @@ from gateway.errors import (
     TooManyDirectives,
     TooManyRootFields,
 )
-from graph import GatewayError
+from graph import DEFAULT_FIRST, MAX_FIRST, GatewayError
 from schema import build_schema
 from schema.caps import Argument, Cap, Fixed, Length, caps_of
 
@@ -64,9 +64,9 @@ class Limits:
     max_tokens: int = 1000
     max_root_fields: int = 10
     max_cost: int = 5000
-    default_first: int = 20
+    default_first: int = DEFAULT_FIRST
     #: The longest page, and the cap of every list whose length the data decides.
-    max_first: int = 100
+    max_first: int = MAX_FIRST
     #: The schema whose list caps price the cost; None: the project's own.
     schema: GraphQLSchema | None = field(default=None, compare=False, repr=False)
 

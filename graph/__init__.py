@@ -40,6 +40,8 @@ from graph.queries.companies import CompanyFilterField
 from graph.queries.customers import FilterField, FilterOp, OrderField
 from graph.queries.network import MAX_VISIBLE_HOPS
 from graph.readers import (
+    DEFAULT_FIRST,
+    MAX_FIRST,
     Amount,
     AtRiskRow,
     Bucket,
@@ -75,7 +77,9 @@ from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "DEFAULT_FIRST",
     "MAX_CHECKLIST",
+    "MAX_FIRST",
     "MAX_VISIBLE_HOPS",
     "ActionForbidden",
     "Amount",

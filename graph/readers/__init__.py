@@ -15,7 +15,15 @@ from functools import cached_property
 
 from graph.cursors import CursorCodec
 from graph.driver import Database, QueryStats
-from graph.readers._base import AggregateReader, Page, PageArgs, Paging, ReadScope
+from graph.readers._base import (
+    DEFAULT_FIRST,
+    MAX_FIRST,
+    AggregateReader,
+    Page,
+    PageArgs,
+    Paging,
+    ReadScope,
+)
 from graph.readers._loaders import ShieldedLoader, batch_loader
 from graph.readers.audit import AuditReader
 from graph.readers.companies import CompanyQuery, CompanyReader, CompanyRow
@@ -55,8 +63,8 @@ class GraphReader:
         codec: CursorCodec,
         stats: QueryStats,
         *,
-        default_first: int = 20,
-        max_first: int = 100,
+        default_first: int = DEFAULT_FIRST,
+        max_first: int = MAX_FIRST,
         max_network_depth: int = DEFAULT_MAX_NETWORK_DEPTH,
         min_bucket: int = DEFAULT_MIN_BUCKET,
     ) -> None:
@@ -154,6 +162,8 @@ class GraphReader:
 
 
 __all__ = [
+    "DEFAULT_FIRST",
+    "MAX_FIRST",
     "AggregateReader",
     "Amount",
     "AtRiskRow",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, LiteralString, TypeVar
+from typing import Any, Final, Generic, LiteralString, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -59,6 +59,12 @@ class Page(Generic[R]):
         return cls(rows=(), cursors=(), total=0, has_next=False, has_previous=False)
 
 
+#: A page's length when a client names none, and the longest it may name: the defaults of
+#: the gateway's limits (PRM_DEFAULT_FIRST, PRM_MAX_FIRST), written here once.
+DEFAULT_FIRST: Final = 20
+MAX_FIRST: Final = 100
+
+
 class Paging:
     """Keyset paging of every connection: arguments, statement parameters, cursors.
 
@@ -67,7 +73,9 @@ class Paging:
     whether there is a next page.
     """
 
-    def __init__(self, codec: CursorCodec, *, default_first: int = 20, max_first: int = 100):
+    def __init__(
+        self, codec: CursorCodec, *, default_first: int = DEFAULT_FIRST, max_first: int = MAX_FIRST
+    ):
         self._codec = codec
         self._default_first = default_first
         self._max_first = max_first
