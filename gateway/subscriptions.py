@@ -58,9 +58,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("prm.gateway")
 
 #: Close codes: 4403 the token or its user no longer holds (as at connection_init),
-#: 4429 one socket too many for this user.
+#: 4429 one socket too many for this user, 1013 try again later.
 FORBIDDEN = 4403
 TOO_MANY_CONNECTIONS = 4429
+#: A dependency failed at connection_init (reason: the error's code, e.g.
+#: SERVICE_UNAVAILABLE or QUERY_TIMEOUT); the token may be fine.
+TRY_AGAIN_LATER = 1013
 #: Operations running at once on one socket (whatever the per-user limit).
 MAX_OPERATIONS_PER_SOCKET = 10
 
@@ -134,9 +137,15 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         self.context.connection_params = payload
         try:
             session = await self._open_session(payload)
-        except GatewayError as exc:
+        except Unauthenticated as exc:
             log.info("subscription refused: %s", exc.message)
             await self._close(FORBIDDEN, "Forbidden")
+            return
+        except GatewayError as exc:
+            # Neo4j down or too slow says nothing about the token: a client told 4403
+            # would drop a good token. 1013 is the WebSocket's "try again later".
+            log.warning("subscription not opened: %s (%s)", exc.message, exc.code)
+            await self._close(TRY_AGAIN_LATER, exc.code)
             return
         if not self.view.sockets.add(session.user_id, self):
             log.info("subscription refused: too many sockets for %s", session.user_id)
