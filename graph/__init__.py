@@ -3,6 +3,7 @@
 Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
+from graph.access_log import ReadLog, ReadRecorder, sweep_reads
 from graph.commands import (
     MAX_CHECKLIST,
     ChecklistItem,
@@ -55,6 +56,7 @@ from graph.readers import (
     DataLinkRow,
     DealRow,
     GraphReader,
+    LinkReadRow,
     MdfBalance,
     MdfRequestRow,
     MeasureRow,
@@ -113,6 +115,7 @@ __all__ = [
     "GraphCommands",
     "GraphReader",
     "InvalidTransition",
+    "LinkReadRow",
     "MdfBalance",
     "MdfRequestInput",
     "MdfRequestRow",
@@ -132,6 +135,8 @@ __all__ = [
     "ProductRow",
     "QueryStats",
     "QueryTimeout",
+    "ReadLog",
+    "ReadRecorder",
     "RecruitInput",
     "ScorecardConfigInput",
     "ScorecardRow",
@@ -145,4 +150,5 @@ __all__ = [
     "load_viewer",
     "migrate",
     "sweep_expired_deals",
+    "sweep_reads",
 ]

@@ -17,6 +17,7 @@ from graph.cursors import CursorCodec
 from graph.driver import Database, QueryStats
 from graph.readers._base import AggregateReader, Page, PageArgs, Paging, ReadScope
 from graph.readers._loaders import ShieldedLoader, batch_loader
+from graph.readers.access_log import AccessLogReader, LinkReadRow
 from graph.readers.audit import AuditReader
 from graph.readers.companies import CompanyQuery, CompanyReader, CompanyRow
 from graph.readers.contacts import ContactReader, ContactRow
@@ -114,6 +115,10 @@ class GraphReader:
         return ContactReader(self._scope, self.customers)
 
     @cached_property
+    def access_log(self) -> AccessLogReader:
+        return AccessLogReader(self._scope)
+
+    @cached_property
     def audit(self) -> AuditReader:
         return AuditReader(self._scope)
 
@@ -154,6 +159,7 @@ class GraphReader:
 
 
 __all__ = [
+    "AccessLogReader",
     "AggregateReader",
     "Amount",
     "AtRiskRow",
@@ -178,6 +184,7 @@ __all__ = [
     "DealRow",
     "ExploreReader",
     "GraphReader",
+    "LinkReadRow",
     "MdfBalance",
     "MdfReader",
     "MdfRequestRow",
