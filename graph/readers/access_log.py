@@ -71,5 +71,6 @@ class AccessLogReader(AggregateReader):
                 )
                 for r in record["rows"]
             ]
-            found[int(record["key"])] = sorted(rows, key=lambda r: (r.day, r.user))
+            # Newest day first: a long history is cut to its latest days (schema/caps.py).
+            found[int(record["key"])] = sorted(rows, key=lambda r: (-r.day.toordinal(), r.user))
         return [found.get(i, []) for i in range(len(keys))]

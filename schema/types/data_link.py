@@ -124,7 +124,8 @@ class DataLink(Node):
             "kept for the configured retention). The owner's EXECUTIVE and a MANAGER of "
             "the partnership see every read; on the recipient side its EXECUTIVE and the "
             "partnership's MANAGER see every read, any other user their own; anyone "
-            "else an empty list."
+            "else an empty list. Newest day first, at most PRM_MAX_FIRST rows: narrow "
+            "`from`/`to` for older days."
         )
     )
     async def reads(
