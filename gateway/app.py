@@ -26,9 +26,9 @@ from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
-from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
+from gateway.sweeper import start_deal_sweeper, start_read_sweeper, stop_deal_sweeper
 from gateway.tracing import configure_tracing
-from graph import CursorCodec, Database, ServiceUnavailable, migrate
+from graph import CursorCodec, Database, ReadRecorder, ServiceUnavailable, migrate
 from graph.feed import AuditFeed
 from policy import default_pricing, default_scorecard, load_policy
 from schema import build_schema, customer_graphql_fields
@@ -47,6 +47,7 @@ def build_state(settings: Settings) -> AppState:
     default_pricing()  # and so does a bad policy/defaults/pricing.toml
     persisted = PersistedQueries.from_settings(settings)  # and a bad allow-list file
     db = Database(settings.db)
+    metrics = Metrics(token=settings.metrics_token)
     return AppState(
         settings=settings,
         db=db,
@@ -58,7 +59,13 @@ def build_state(settings: Settings) -> AppState:
         limits=replace(settings.limits, schema=schema._schema),
         rate_limiter=RateLimiter(settings.rate.per_second, settings.rate.burst),
         feed=AuditFeed(db, overlap=settings.db.query_timeout + 5),
-        metrics=Metrics(token=settings.metrics_token),
+        metrics=metrics,
+        recorder=ReadRecorder(
+            db,
+            max_pending=settings.access_log.max_pending,
+            on_lost=metrics.observe_reads_lost,
+            on_written=metrics.observe_reads_recorded,
+        ),
         persisted=persisted,
     )
 
@@ -105,8 +112,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # migration runs again on the first readiness check that succeeds.
             log.warning("Neo4j unreachable at start-up; migrations deferred")
         sweeper = start_deal_sweeper(state.db, state.settings.deal_sweep_seconds)
+        read_sweeper = start_read_sweeper(state.db, state.settings.access_log)
         yield
         await stop_deal_sweeper(sweeper)
+        await stop_deal_sweeper(read_sweeper)
+        await state.recorder.close()
         await state.feed.close()
         await state.db.close()
 

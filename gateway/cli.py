@@ -73,16 +73,20 @@ async def _export(
     settings: Settings, user_id: str, fmt: Format, out: str, owner: str | None, page_size: int
 ) -> int:
     from gateway.export import encoded, visible_customers
-    from graph import CursorCodec, Database, load_viewer
+    from graph import CursorCodec, Database, ReadRecorder, load_viewer
     from policy import load_policy
 
     policy = load_policy(settings.policy_file)
     db = Database(settings.db)
+    # An export by the operator on a user's behalf is that user's read all the same.
+    recorder = ReadRecorder(db)
     count = 0
     try:
         viewer = await load_viewer(db, user_id, policy)
         codec = CursorCodec(settings.cursor_secret.encode())
-        records = visible_customers(db, viewer, policy, codec, owner=owner, page_size=page_size)
+        records = visible_customers(
+            db, viewer, policy, codec, recorder, owner=owner, page_size=page_size
+        )
 
         async def counted() -> AsyncIterator[dict[str, Any]]:
             nonlocal count
@@ -94,6 +98,7 @@ async def _export(
             async for chunk in encoded(counted(), fmt):
                 file.write(chunk)
     finally:
+        await recorder.close()
         await db.close()
     print(f"exported {count} customers visible to {user_id} to {out}", file=sys.stderr)
     return 0

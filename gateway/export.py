@@ -47,6 +47,8 @@ from graph import (
     GatewayError,
     GraphReader,
     QueryStats,
+    ReadLog,
+    ReadRecorder,
     Viewer,
 )
 from policy import CUSTOMER_PROPERTIES, FieldGroup, Policy
@@ -72,32 +74,49 @@ def customer_record(row: CustomerRow, policy: Policy) -> dict[str, Any]:
     return record
 
 
+def exported_groups(row: CustomerRow, policy: Policy) -> frozenset[FieldGroup]:
+    """The groups whose fields ``customer_record`` returns for ``row``."""
+    fields = policy.customer_fields
+    return (
+        frozenset(fields.get(name, FieldGroup.INTERNAL) for name in CUSTOMER_PROPERTIES)
+        & row.groups
+    )
+
+
 async def visible_customers(
     db: Database,
     viewer: Viewer,
     policy: Policy,
     codec: CursorCodec,
+    recorder: ReadRecorder,
     *,
     owner: str | None = None,
     page_size: int = MAX_FIRST,
     max_pages: int | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Every customer the viewer sees (only ``owner``'s, if given), page by page (at
-    most ``max_pages`` pages)."""
+    most ``max_pages`` pages). Each shared row handed out is a read: ``recorder`` gets
+    them page by page, and what was handed out before the consumer stopped."""
     after: str | None = None
     pages = 0
-    while max_pages is None or pages < max_pages:
-        pages += 1
-        # A reader per page: its loaders cache what they read, and an export is long.
-        reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
-        page = await reader.customers.customers(
-            CustomerQuery(owner_id=owner), reader.page_args(page_size, after, count=False)
-        )
-        for row in page.rows:
-            yield customer_record(row, policy)
-        if not page.has_next or not page.cursors:
-            return
-        after = page.cursors[-1]
+    reads = ReadLog(viewer)
+    try:
+        while max_pages is None or pages < max_pages:
+            pages += 1
+            # A reader per page: its loaders cache what they read, and an export is long.
+            reader = GraphReader(db, viewer, policy, codec, QueryStats(), max_first=page_size)
+            page = await reader.customers.customers(
+                CustomerQuery(owner_id=owner), reader.page_args(page_size, after, count=False)
+            )
+            for row in page.rows:
+                reads.note(row, exported_groups(row, policy))
+                yield customer_record(row, policy)
+            recorder.record(reads)
+            if not page.has_next or not page.cursors:
+                return
+            after = page.cursors[-1]
+    finally:
+        recorder.record(reads)
 
 
 async def count_visible(
@@ -173,6 +192,7 @@ async def export_endpoint(request: Request) -> Response:
         viewer,
         state.policy,
         state.codec,
+        state.recorder,
         owner=owner,
         page_size=page_size,
         max_pages=pages,

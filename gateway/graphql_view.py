@@ -40,7 +40,7 @@ from gateway.metrics import outcome_of
 from gateway.state import AppState
 from gateway.subscriptions import MAX_OPERATIONS_PER_SOCKET, AdmittedTransportWS, SocketRegistry
 from gateway.tracing import tracer
-from graph import GatewayError, GraphReader, QueryStats, Viewer
+from graph import GatewayError, GraphReader, QueryStats, ReadLog, Viewer
 from graph.commands import GraphCommands
 from schema import Context
 
@@ -166,7 +166,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     "Subscriptions run over the WebSocket (graphql-transport-ws on /graphql)"
                 )
             request.state.viewer = await authenticate(state, bearer_token(request), stats)
-            return await self.run(request)
+            response = await self.run(request)
+            context: Context | None = getattr(request.state, "context", None)
+            if context is not None:
+                # Off the request path: the recorder writes in the background.
+                state.recorder.record(context.reads)
+            return response
         except GatewayError as exc:
             return error_response(exc, request_id)
         except HTTPException as exc:
@@ -180,7 +185,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # gets a context of its own (AdmittedTransportWS.fresh_context).
             return Context.pending(request_id=uuid.uuid4().hex, request=request, response=response)
         state = request.state
-        return self.context_for(request, state.viewer, state.stats, response, state.request_id)
+        context = self.context_for(request, state.viewer, state.stats, response, state.request_id)
+        state.context = context  # its reads go to the access log when the request ends
+        return context
 
     def context_for(
         self,
@@ -211,6 +218,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             commands=GraphCommands(
                 s.db, viewer, s.policy, stats, deal_protection_days=s.settings.deal_protection_days
             ),
+            reads=ReadLog(viewer),
             feed=s.feed,
             request=request,
             response=response,

@@ -90,6 +90,25 @@ class Metrics:
             registry=r,
         )
 
+        self.reads_recorded = Counter(
+            "prm_access_log_reads_recorded",
+            "Customer reads written to the access log (per link, user, day and customer).",
+            registry=r,
+        )
+        self.reads_lost = Counter(
+            "prm_access_log_reads_lost",
+            "Customer reads the access log could not keep, by reason (queue_full: the "
+            "recorder fell behind; write_failed: the database refused a batch; shutdown).",
+            ["reason"],
+            registry=r,
+        )
+
+    def observe_reads_lost(self, reason: str, count: int) -> None:
+        self.reads_lost.labels(reason).inc(count)
+
+    def observe_reads_recorded(self, count: int) -> None:
+        self.reads_recorded.inc(count)
+
     def operation_label(self, name: str | None) -> str:
         if not name:
             return "anonymous"

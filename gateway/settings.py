@@ -12,6 +12,7 @@ from typing import Literal
 from gateway.limits import Limits
 from graph import DatabaseConfig
 from policy import (
+    DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     DEFAULT_MAX_NETWORK_DEPTH,
     DEFAULT_MIN_BUCKET,
     DEFAULT_POLICY_FILE,
@@ -94,6 +95,19 @@ def _dev_database() -> DatabaseConfig:
 
 
 @dataclass(frozen=True)
+class AccessLogSettings:
+    """Access transparency's read log (graph/access_log.py)."""
+
+    #: Days a read is kept; a sweep deletes older ones (PRM_ACCESS_LOG_RETENTION_DAYS).
+    retention_days: int = DEFAULT_ACCESS_LOG_RETENTION_DAYS
+    #: Seconds between retention sweeps of a running gateway (PRM_ACCESS_LOG_SWEEP_SECONDS).
+    sweep_seconds: float = 3600.0
+    #: Reads waiting to be written before more are dropped and counted in /metrics
+    #: (PRM_ACCESS_LOG_MAX_PENDING).
+    max_pending: int = 200_000
+
+
+@dataclass(frozen=True)
 class Settings:
     env: Literal["dev", "prod"] = "dev"
     host: str = "127.0.0.1"
@@ -109,6 +123,7 @@ class Settings:
     rate: RateLimit = field(default_factory=RateLimit)
     ws: SocketLimits = field(default_factory=SocketLimits)
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
+    access_log: AccessLogSettings = field(default_factory=AccessLogSettings)
     max_body_bytes: int = 100_000
     # The developer conveniences below default to on; production turns them off
     # unless their variable says otherwise (from_env).
@@ -284,6 +299,13 @@ class Settings:
                     else d.persisted.queries_file
                 ),
             ),
+            access_log=AccessLogSettings(
+                retention_days=integer(
+                    "PRM_ACCESS_LOG_RETENTION_DAYS", d.access_log.retention_days
+                ),
+                sweep_seconds=number("PRM_ACCESS_LOG_SWEEP_SECONDS", d.access_log.sweep_seconds),
+                max_pending=integer("PRM_ACCESS_LOG_MAX_PENDING", d.access_log.max_pending),
+            ),
             graphiql=flag("PRM_GRAPHIQL", d.graphiql and not prod),
             introspection=flag("PRM_INTROSPECTION", d.introspection and not prod),
             federation=flag("PRM_FEDERATION", d.federation and not prod),
@@ -317,6 +339,12 @@ class Settings:
             raise SettingsError("PRM_WS_MAX_SOCKETS_PER_USER must be at least 1")
         if settings.ws.max_operations_per_user < 1:
             raise SettingsError("PRM_WS_MAX_OPERATIONS_PER_USER must be at least 1")
+        if settings.access_log.retention_days < 1:
+            raise SettingsError("PRM_ACCESS_LOG_RETENTION_DAYS must be at least 1")
+        if not settings.access_log.sweep_seconds > 0:  # also NaN: retention is enforced
+            raise SettingsError("PRM_ACCESS_LOG_SWEEP_SECONDS must be positive")
+        if settings.access_log.max_pending < 1:
+            raise SettingsError("PRM_ACCESS_LOG_MAX_PENDING must be at least 1")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

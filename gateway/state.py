@@ -12,7 +12,7 @@ from gateway.metrics import Metrics
 from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
-from graph import CursorCodec, Database
+from graph import CursorCodec, Database, ReadRecorder
 from graph.feed import AuditFeed
 from policy import Policy
 
@@ -29,5 +29,7 @@ class AppState:
     rate_limiter: RateLimiter
     feed: AuditFeed
     metrics: Metrics
+    #: The access log's writer: requests hand it their reads (graph/access_log.py).
+    recorder: ReadRecorder
     #: APQ hashes (this worker's) and the allow-list of PRM_PERSISTED_QUERIES_FILE.
     persisted: PersistedQueries

@@ -24,7 +24,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -262,6 +262,18 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return socket_error(exc)
         return None
 
+    async def _recorded(
+        self, results: AsyncGenerator[Any, None], context: Context
+    ) -> AsyncGenerator[Any, None]:
+        """``results``, handing the reads of each (the query's one, or each subscription
+        event's: a context is renewed per event) to the access log once it is sent."""
+        recorder = self.view.state.recorder
+        async for result in results:
+            try:
+                yield result
+            finally:
+                recorder.record(context.reads)
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """Strawberry's ``run_operation``, with a context of the operation's own in place
         of the socket's."""
@@ -284,8 +296,9 @@ class AdmittedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 root_value=self.root_value,
                 operation_name=operation.operation_name,
             )
-            async with aclosing(result_source):
-                await self._send_result_stream(operation, result_source)
+            recorded = self._recorded(result_source, context)
+            async with aclosing(result_source), aclosing(recorded):
+                await self._send_result_stream(operation, recorded)
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except _OperationStreamClosed:
             return

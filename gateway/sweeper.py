@@ -1,4 +1,5 @@
-"""The optional periodic deal sweep of a running gateway (PRM_DEAL_SWEEP_SECONDS > 0).
+"""The periodic sweeps of a running gateway: the optional deal sweep
+(PRM_DEAL_SWEEP_SECONDS > 0), and the access log's retention (always on).
 
 Reads already report an open deal past its expiry as EXPIRED; the sweep writes
 it down with a ``deal.expire`` AuditEvent, so the graph and the audit trail
@@ -11,9 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
-from graph import Database, GatewayError
+from graph import Database, GatewayError, sweep_reads
 from graph.commands import sweep_expired_deals
+
+if TYPE_CHECKING:
+    from gateway.settings import AccessLogSettings
 
 log = logging.getLogger("prm.gateway")
 
@@ -43,3 +48,23 @@ async def stop_deal_sweeper(task: asyncio.Task[None] | None) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def _reads_every(db: Database, retention_days: int, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            deleted = await sweep_reads(db, retention_days)
+        except GatewayError as exc:  # the database is away: try again next time
+            log.warning("access log sweep failed: %s", exc.message)
+            continue
+        if deleted:
+            log.info("access log sweep: %d reads past %d days deleted", deleted, retention_days)
+
+
+def start_read_sweeper(db: Database, settings: AccessLogSettings) -> asyncio.Task[None]:
+    """The access log's retention: a sweep every ``sweep_seconds`` (several workers
+    sweeping at once delete each old read once)."""
+    return asyncio.create_task(
+        _reads_every(db, settings.retention_days, settings.sweep_seconds), name="prm-read-sweep"
+    )

@@ -3,6 +3,7 @@
 Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
+from graph.access_log import ReadLog, ReadRecorder, sweep_reads
 from graph.commands import (
     MAX_CHECKLIST,
     ChecklistItem,
@@ -57,6 +58,7 @@ from graph.readers import (
     DataLinkRow,
     DealRow,
     GraphReader,
+    LinkReadRow,
     MdfBalance,
     MdfRequestRow,
     MeasureRow,
@@ -117,6 +119,7 @@ __all__ = [
     "GraphCommands",
     "GraphReader",
     "InvalidTransition",
+    "LinkReadRow",
     "MdfBalance",
     "MdfRequestInput",
     "MdfRequestRow",
@@ -136,6 +139,8 @@ __all__ = [
     "ProductRow",
     "QueryStats",
     "QueryTimeout",
+    "ReadLog",
+    "ReadRecorder",
     "RecruitInput",
     "ScorecardConfigInput",
     "ScorecardRow",
@@ -149,4 +154,5 @@ __all__ = [
     "load_viewer",
     "migrate",
     "sweep_expired_deals",
+    "sweep_reads",
 ]

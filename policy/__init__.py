@@ -7,6 +7,12 @@ redact fields from a row's access groups.
 Nothing here imports GraphQL or the Neo4j driver.
 """
 
+from policy._access_log import (
+    DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+    ReadsView,
+    link_reads,
+    reads_view,
+)
 from policy._actions import (
     TRANSITIONS,
     Actor,
@@ -111,6 +117,7 @@ __all__ = [
     "CUSTOMER_OPEN_FIELDS",
     "CUSTOMER_PROPERTIES",
     "DEAL_TRANSITIONS",
+    "DEFAULT_ACCESS_LOG_RETENTION_DAYS",
     "DEFAULT_MAX_NETWORK_DEPTH",
     "DEFAULT_MIN_BUCKET",
     "DEFAULT_PASSING_SCORE",
@@ -135,6 +142,7 @@ __all__ = [
     "PolicyError",
     "Pricing",
     "ProductTerms",
+    "ReadsView",
     "Role",
     "Score",
     "ScorecardConfig",
@@ -150,6 +158,7 @@ __all__ = [
     "effective_deal_status",
     "effective_grants",
     "is_certified",
+    "link_reads",
     "load_policy",
     "load_pricing",
     "load_scorecard_defaults",
@@ -176,6 +185,7 @@ __all__ = [
     "partnership_access",
     "product_terms",
     "protects_account",
+    "reads_view",
     "score",
     "sees_company_contacts",
     "sees_deal",

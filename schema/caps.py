@@ -134,6 +134,7 @@ CAPS: Mapping[tuple[str, str], Argument | Length | Fixed | Longest | OneEach] = 
     ("Network", "nodes"): Longest(),
     ("Network", "edges"): Longest(),
     ("CustomerAccess", "via"): Longest(),
+    ("DataLink", "reads"): Longest(),
 }
 
 

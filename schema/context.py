@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from graph import AuditFeed, GraphCommands, GraphReader, Viewer
+from graph import AuditFeed, GraphCommands, GraphReader, ReadLog, Viewer
 from policy import Policy
 
 
@@ -21,6 +21,9 @@ class Context:
     policy: Policy
     request_id: str
     commands: GraphCommands
+    #: The shared customers this request returned (access transparency): the gateway
+    #: hands it to the process's ReadRecorder when the request (or event) ends.
+    reads: ReadLog
     #: The HTTP request/response or WebSocket (strawberry sets status codes on it).
     request: Any = None
     response: Any = None
@@ -56,6 +59,7 @@ class Context:
         """After a mutation: the viewer and every cached row are read again."""
         self.viewer = await self.reader.refresh()
         self.commands.use_viewer(self.viewer)
+        self.reads.use_viewer(self.viewer)
 
     async def reauthorize(self) -> None:
         """Before each subscription event: everything a new request would build afresh

@@ -78,7 +78,7 @@ class Query:
             customer_query(filter, order_by),
             reader.page_args(first, after, count=selects(info, "totalCount")),
         )
-        return customer_connection(page, info.context.policy)
+        return customer_connection(page, info.context)
 
     @strawberry.field
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:

@@ -40,6 +40,15 @@ _INDEXES: tuple[LiteralString, ...] = (
     # The subscription feed polls recent AuditEvents by time.
     "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
     "CREATE INDEX audit_event_company IF NOT EXISTS FOR (n:AuditEvent) ON (n.companyId)",
+    # One read log node per (link, user, day, customer): MERGE on it is exact under
+    # concurrent recorders (graph/queries/access_log.py).
+    "CREATE CONSTRAINT customer_read_key IF NOT EXISTS FOR (n:CustomerRead)"
+    " REQUIRE n.key IS UNIQUE",
+    # A link's reads by day (DataLink.reads), the retention sweep by day.
+    "CREATE INDEX customer_read_link IF NOT EXISTS FOR (n:CustomerRead) ON (n.link, n.day)",
+    "CREATE INDEX customer_read_day IF NOT EXISTS FOR (n:CustomerRead) ON (n.day)",
+    # An erased customer's reads are found by its id.
+    "CREATE INDEX customer_read_customer IF NOT EXISTS FOR (n:CustomerRead) ON (n.customer)",
 )
 
 #: The constraints and indexes of graph-model.md, each a no-op when already there.

@@ -25,6 +25,7 @@ from graph.readers._base import (
     ReadScope,
 )
 from graph.readers._loaders import ShieldedLoader, batch_loader
+from graph.readers.access_log import AccessLogReader, LinkReadRow
 from graph.readers.audit import AuditReader
 from graph.readers.companies import CompanyQuery, CompanyReader, CompanyRow
 from graph.readers.contacts import ContactReader, ContactRow
@@ -122,6 +123,10 @@ class GraphReader:
         return ContactReader(self._scope, self.customers)
 
     @cached_property
+    def access_log(self) -> AccessLogReader:
+        return AccessLogReader(self._scope)
+
+    @cached_property
     def audit(self) -> AuditReader:
         return AuditReader(self._scope)
 
@@ -164,6 +169,7 @@ class GraphReader:
 __all__ = [
     "DEFAULT_FIRST",
     "MAX_FIRST",
+    "AccessLogReader",
     "AggregateReader",
     "Amount",
     "AtRiskRow",
@@ -188,6 +194,7 @@ __all__ = [
     "DealRow",
     "ExploreReader",
     "GraphReader",
+    "LinkReadRow",
     "MdfBalance",
     "MdfReader",
     "MdfRequestRow",

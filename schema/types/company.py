@@ -140,7 +140,7 @@ class Company(Node):
             reader.page_args(first, after, count=selects(info, "totalCount")),
             company=self.graph_id,
         )
-        return customer_connection(page, info.context.policy)
+        return customer_connection(page, info.context)
 
     @strawberry.field
     async def contacts(

@@ -6,6 +6,14 @@ that was not copied lands in ``__getattr__``, which raises ``Forbidden`` with
 the field's group. GraphQL turns that into a null with a FORBIDDEN error at
 the field's path, and the other fields still resolve. Which group guards
 which field comes from the policy file, not from this module.
+
+A row shared with the viewer (not its company's own) is an access the owner
+may audit (graph/access_log.py): its readable values are kept aside, and each
+one that a client actually selects is served through ``__getattr__``, which
+notes its group in the request's read log. That is the one place where "a
+field was returned" is known on every path (lists, lookups, ``node``,
+``nodes``, ``_entities``, nested traversals, subscriptions, analytics rows); an
+owner's own rows keep the plain attributes and pay nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +25,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 from strawberry.utils.str_converters import to_snake_case
 
-from graph import CustomerRow, Forbidden, Page
+from graph import CustomerRow, Forbidden, Page, ReadLog
 from policy import CUSTOMER_FIELDS, CUSTOMER_PROPERTIES, Policy
-from schema.context import Info
+from schema.context import Context, Info
 from schema.federation import ENTITY_KEYS, resolve_entity
 from schema.ids import to_global_id
 from schema.nodes import COMPANY, DATA_LINK, node_type
@@ -84,6 +92,9 @@ class Customer(Node):
     notes: str | None
     row: strawberry.Private[CustomerRow]
     guard: strawberry.Private[Mapping[str, FieldGroup]]
+    #: A shared row's readable values, served by ``__getattr__`` (None on an own row).
+    shared: strawberry.Private[dict[str, Any] | None]
+    reads: strawberry.Private[ReadLog]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Self | None:
@@ -91,29 +102,40 @@ class Customer(Node):
         return await resolve_entity(info, cls, id)
 
     @classmethod
-    def from_row(cls, row: CustomerRow, policy: Policy) -> Self:
+    def from_row(cls, row: CustomerRow, context: Context) -> Self:
+        """The object the viewer of ``context`` may read; its reads go to ``context.reads``."""
         obj = cls.__new__(cls)
         values = obj.__dict__
-        guard = field_guard(policy)
+        guard = field_guard(context.policy)
         values["id"] = strawberry.ID(to_global_id("Customer", row.id))
         values["row"] = row
         values["guard"] = guard
+        values["reads"] = context.reads
         props = row.props
         groups = row.groups
+        # An own row is no read: its values are plain attributes. A shared row's are
+        # kept aside, so that reading one goes through __getattr__ and is noted.
+        readable = values if not row.via else {}
         for python_name, prop in PLAIN_FIELDS:
             if guard[python_name] in groups:
-                values[python_name] = props.get(prop)
+                readable[python_name] = props.get(prop)
+        values["shared"] = None if not row.via else readable
         return obj
 
     @classmethod
     async def load(cls, info: Info, graph_id: str) -> Self | None:
         row = await info.context.reader.customers.customer(graph_id)
-        return cls.from_row(row, info.context.policy) if row else None
+        return cls.from_row(row, info.context) if row else None
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes from_row did not copy: a guarded field
-        # outside this row's groups.
-        guard = self.__dict__.get("guard")
+        # Only reached for attributes from_row did not copy: a readable field of a
+        # shared row (noted as read), or a guarded field outside the row's groups.
+        values = self.__dict__
+        shared = values.get("shared")
+        if shared is not None and name in shared:
+            values["reads"].note(values["row"], (values["guard"][name],))
+            return shared[name]
+        guard = values.get("guard")
         if guard is not None and name in guard:
             raise Forbidden(guard[name].value)
         raise AttributeError(name)
@@ -139,6 +161,7 @@ class Customer(Node):
         group = self.guard["contacts"]
         if group not in self.row.groups:
             raise Forbidden(group.value)
+        self.reads.note(self.row, (group,))
         reader = info.context.reader
         page = await reader.contacts.contacts_of_customer(
             self.row.id, reader.page_args(first, after)
@@ -146,10 +169,10 @@ class Customer(Node):
         return contact_connection(page)
 
 
-def customer_connection(page: Page[CustomerRow], policy: Policy) -> CustomerConnection:
+def customer_connection(page: Page[CustomerRow], context: Context) -> CustomerConnection:
     return CustomerConnection(
         edges=[
-            CustomerEdge(node=Customer.from_row(r, policy), cursor=c)
+            CustomerEdge(node=Customer.from_row(r, context), cursor=c)
             for r, c in zip(page.rows, page.cursors, strict=True)
         ],
         page_info=page_info(page),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from graph import DataLinkRow, Forbidden, Page, as_datetime
+from graph import DataLinkRow, Forbidden, LinkReadRow, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.nodes import COMPANY, PARTNERSHIP, node_type
@@ -21,6 +21,33 @@ from schema.types.node import Node
 if TYPE_CHECKING:
     from schema.types.company import Company
     from schema.types.partnership import Partnership
+
+
+@strawberry.type(
+    description=(
+        "One recipient user's reads of a data link's customers on one day (UTC): how many "
+        "distinct customers were returned to the user with at least one readable field "
+        "through the link, and which of the link's field groups those fields belonged to."
+    )
+)
+class DataLinkRead:
+    day: date
+    user_id: strawberry.ID = strawberry.field(description="The reading user's global id.")
+    user_name: str | None = strawberry.field(
+        description="The reading user's name now (null once the user is gone)."
+    )
+    customers_read: int
+    groups: list[FieldGroup]
+
+    @classmethod
+    def from_row(cls, row: LinkReadRow) -> Self:
+        return cls(
+            day=row.day,
+            user_id=strawberry.ID(to_global_id("User", row.user)),
+            user_name=row.user_name,
+            customers_read=row.customers,
+            groups=[g for g in FieldGroup if g in row.groups],
+        )
 
 
 @node_type
@@ -88,7 +115,27 @@ class DataLink(Node):
         page = await reader.customers.customers_of_link(
             self.row.id, reader.page_args(first, after, count=selects(info, "totalCount"))
         )
-        return customer_connection(page, info.context.policy)
+        return customer_connection(page, info.context)
+
+    @strawberry.field(
+        description=(
+            "Access transparency: who of the recipient read this link's customers, per "
+            "day (UTC) and user, between `from` and `to` (inclusive; open when omitted; "
+            "kept for the configured retention). The owner's EXECUTIVE and a MANAGER of "
+            "the partnership see every read; on the recipient side its EXECUTIVE and the "
+            "partnership's MANAGER see every read, any other user their own; anyone "
+            "else an empty list. Newest day first, at most PRM_MAX_FIRST rows: narrow "
+            "`from`/`to` for older days."
+        )
+    )
+    async def reads(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> list[DataLinkRead]:
+        rows = await info.context.reader.access_log.reads_of_link(self.row, from_, to)
+        return [DataLinkRead.from_row(r) for r in rows]
 
 
 def data_link_connection(page: Page[DataLinkRow]) -> DataLinkConnection:

@@ -129,7 +129,7 @@ class Opportunity(Node):
         if self.row.customer is None:
             return None
         row = await info.context.reader.customers.customer(self.row.customer)
-        return Customer.from_row(row, info.context.policy) if row else None
+        return Customer.from_row(row, info.context) if row else None
 
     @strawberry.field(description="The product, through the product rules; null if none.")
     async def product(self, info: Info) -> Product | None:

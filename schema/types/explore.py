@@ -30,7 +30,7 @@ from graph import (
 from schema.context import Info
 from schema.types.company import Company
 from schema.types.connections import page_info
-from schema.types.customer import Customer
+from schema.types.customer import Customer, field_guard
 from schema.types.enums import Tier
 from schema.types.node import PageInfo
 from schema.types.partnership import Partnership
@@ -124,11 +124,21 @@ class PartnerPath:
 
 @strawberry.type
 class OverlapAccount:
-    domain: str = strawberry.field(description="The normalized domain both companies hold.")
+    account: strawberry.Private[str]
     ours: list[Customer] = strawberry.field(description="The viewer's company's records.")
     theirs: list[Customer] = strawberry.field(
         description="The partner's records the viewer may read (its data links decide)."
     )
+
+    @strawberry.field(description="The normalized domain both companies hold.")
+    def domain(self, info: Info) -> str:
+        # The account key is the partner's records' domain as much as ours: returning
+        # it is a read of their domain's group (access transparency).
+        group = field_guard(info.context.policy)["domain"]
+        for customer in self.theirs:
+            if group in customer.row.groups:
+                customer.reads.note(customer.row, (group,))
+        return self.account
 
 
 @strawberry.type(description="Accounts the viewer's company and the partner both hold.")
@@ -163,12 +173,12 @@ class AccountOverlap:
     def accounts(self, info: Info) -> list[OverlapAccount] | None:
         if self.row.accounts is None:
             raise Forbidden("IDENTITY")
-        policy = info.context.policy
+        context = info.context
         return [
             OverlapAccount(
-                domain=a.account,
-                ours=[Customer.from_row(c, policy) for c in a.ours],
-                theirs=[Customer.from_row(c, policy) for c in a.theirs],
+                account=a.account,
+                ours=[Customer.from_row(c, context) for c in a.ours],
+                theirs=[Customer.from_row(c, context) for c in a.theirs],
             )
             for a in self.row.accounts
         ]
