@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
-    sub.add_parser("migrate", help="apply constraints and indexes")
+    sub.add_parser("migrate", help="apply constraints and indexes, then the data migrations")
     seed = sub.add_parser("seed", help="replace the graph with generated data")
     seed.add_argument("--scale", type=float, default=0.01)
     seed.add_argument("--seed", type=int, default=42)

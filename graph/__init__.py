@@ -5,6 +5,7 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 
 from graph.commands import (
     MAX_CHECKLIST,
+    MAX_REQUESTED_CUSTOMERS,
     ChecklistItem,
     CourseInput,
     CriterionSetting,
@@ -80,6 +81,7 @@ from graph.viewer import Viewer, load_viewer
 
 __all__ = [
     "MAX_CHECKLIST",
+    "MAX_REQUESTED_CUSTOMERS",
     "MAX_VISIBLE_HOPS",
     "ActionForbidden",
     "Amount",

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
 from graph.commands.consent import (
+    MAX_REQUESTED_CUSTOMERS,
     ConsentCommands,
     DataRequestInput,
     Narrowing,
@@ -97,6 +98,7 @@ class GraphCommands:
 
 __all__ = [
     "MAX_CHECKLIST",
+    "MAX_REQUESTED_CUSTOMERS",
     "ChecklistItem",
     "CommandSet",
     "ConsentCommands",

@@ -217,7 +217,9 @@ class ConsentCommands(CommandSet):
 
         async def work(tx: WriteTx) -> Done:
             late.clear()
-            rows = await tx.run(PROPOSAL_FOR_UPDATE_QUERY, {"id": proposal_id})
+            rows = await tx.run(
+                PROPOSAL_FOR_UPDATE_QUERY, {"id": proposal_id, "companyId": company}
+            )
             if not rows or company not in (rows[0]["vendor"], rows[0]["partner"]):
                 raise NotFound("ConsentProposal", argument="id")
             row = rows[0]

@@ -159,8 +159,8 @@ class DataSharingCommands(CommandSet):
 
     async def revoke(self, link_id: str) -> Outcome:
         async def work(tx: WriteTx) -> Done:
-            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id})
             company = self.viewer.company_id
+            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id, "companyId": company})
             if not rows or company not in (rows[0]["owner"], rows[0]["recipient"]):
                 raise NotFound("DataLink", argument="id")
             row = rows[0]
@@ -203,7 +203,7 @@ class DataSharingCommands(CommandSet):
         company = self.viewer.company_id
 
         async def work(tx: WriteTx) -> Done:
-            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id})
+            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id, "companyId": company})
             if not rows or company not in (rows[0]["owner"], rows[0]["recipient"]):
                 raise NotFound("DataLink", argument="id")
             row = rows[0]

@@ -20,8 +20,8 @@ class GraphData:
     - companies: id, name, domain, industry, country, employees, description, createdAt
     - users: id, name, email, role, company (MEMBER_OF)
     - partnerships: id, tier, structure, status, since, endedAt, currency,
-      revenueSharePct, mdfBudget, vendor (VENDOR_IN), partner (PARTNER_IN),
-      managers (list of user ids: MANAGES)
+      revenueSharePct, mdfBudget, vendorAcceptedAt, partnerAcceptedAt,
+      vendor (VENDOR_IN), partner (PARTNER_IN), managers (list of user ids: MANAGES)
     - customers: id, name, domain, industry, region, segment, employees, email,
       phone, address, annualRevenue, notes, createdAt, owner (OWNED_BY)
     - contacts: id, name, email, phone, title, company or customer (WORKS_AT)

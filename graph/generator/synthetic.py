@@ -430,6 +430,10 @@ class _Builder:
                     "vendor": _id("co", vendor),
                     "partner": _id("co", partner),
                     "managers": managers,
+                    # Both companies consented (docs/consent.md), so the demo's
+                    # partnerships move through their lifecycle as they did.
+                    "vendorAcceptedAt": since,
+                    "partnerAcceptedAt": since,
                 }
             )
 

@@ -73,9 +73,11 @@ RETURN collect(cp.id) AS withdrawn
 # The proposal, its partnership and its link under write locks, always in the
 # order partnership, proposal, link (the order every consent write takes), so
 # two answers, or an answer and a revocation, serialize instead of interleaving.
+# Nothing of a partnership the viewer's company is no party to is locked.
 PROPOSAL_FOR_UPDATE_QUERY: LiteralString = """
 MATCH (cp:ConsentProposal {id: $id})-[:ABOUT]->(p:Partnership)
 MATCH (vendor:Company)-[:VENDOR_IN]->(p)<-[:PARTNER_IN]-(partner:Company)
+WHERE $companyId IN [vendor.id, partner.id]
 SET p._lock = true REMOVE p._lock
 SET cp._lock = true REMOVE cp._lock
 WITH cp, p, vendor, partner

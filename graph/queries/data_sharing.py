@@ -105,8 +105,10 @@ RETURN l.id AS id, covered
 
 # The partnership's lock before the link's: the order consent answers take
 # (graph/queries/consent.py), so a revocation and an acceptance serialize.
+# Nothing of a link the viewer's company is neither end of is locked.
 LINK_FOR_UPDATE_QUERY: LiteralString = """
 MATCH (o:Company)-[:GRANTS]->(l:DataLink {id: $id})-[:TO]->(r:Company)
+WHERE $companyId IN [o.id, r.id]
 OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership)
 FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | SET x._lock = true REMOVE x._lock)
 SET l._lock = true REMOVE l._lock

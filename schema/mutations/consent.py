@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import strawberry
 
-from graph import BadUserInput, DataRequestInput, Narrowing, NotFound
+from graph import DataRequestInput, Narrowing, NotFound
 from schema.context import Info
 from schema.ids import expect_global_id
 from schema.types.consent_proposal import ConsentProposal
 from schema.types.enums import FieldGroup
 
-_PROPOSAL_ID = re.compile(r"^cp-[0-9a-f]{16}$")
-
 
 def _proposal_id(value: str) -> str:
-    if not _PROPOSAL_ID.match(value):
-        raise BadUserInput("Not a consent proposal id", argument="id")
-    return value
+    return expect_global_id(value, "ConsentProposal")
 
 
 async def read_proposal(info: Info, proposal_id: str) -> ConsentProposal:

@@ -12,10 +12,10 @@ import strawberry
 from graph import ConsentProposalRow, Page, as_datetime
 from schema.context import Info
 from schema.ids import to_global_id
-from schema.nodes import COMPANY, DATA_LINK, PARTNERSHIP
+from schema.nodes import COMPANY, DATA_LINK, PARTNERSHIP, node_type
 from schema.types.connections import page_info
 from schema.types.enums import FieldGroup, ProposalKind, ProposalStatus, Tier
-from schema.types.node import PageInfo
+from schema.types.node import Node, PageInfo
 
 if TYPE_CHECKING:
     from schema.types.company import Company
@@ -37,6 +37,7 @@ def _user(value: object) -> strawberry.ID | None:
     return strawberry.ID(to_global_id("User", value)) if isinstance(value, str) else None
 
 
+@node_type
 @strawberry.type(
     description=(
         "A change that widens what data flows, waiting for the other company: an "
@@ -45,7 +46,7 @@ def _user(value: object) -> strawberry.ID | None:
         "DATA_REQUEST for a new link. The from/to fields that apply to its kind are set."
     )
 )
-class ConsentProposal:
+class ConsentProposal(Node):
     id: strawberry.ID
     kind: ProposalKind
     status: ProposalStatus
@@ -75,7 +76,7 @@ class ConsentProposal:
         customers = p.get("customerIds")
         epoch = datetime.fromtimestamp(0, UTC)
         return cls(
-            id=strawberry.ID(row.id),
+            id=strawberry.ID(to_global_id("ConsentProposal", row.id)),
             kind=ProposalKind(p["kind"]),
             status=ProposalStatus(p["status"]),
             created_at=as_datetime(p.get("createdAt")) or epoch,
@@ -98,6 +99,11 @@ class ConsentProposal:
             duration_days=p.get("durationDays"),
             row=row,
         )
+
+    @classmethod
+    async def load(cls, info: Info, graph_id: str) -> Self | None:
+        row = await info.context.reader.consent.proposal(graph_id)
+        return cls.from_row(row) if row else None
 
     @strawberry.field(
         description="The proposing company.",

@@ -15,7 +15,7 @@ from tests.conftest import make_settings
 from tests.db.conftest import GraphLoader, serving
 from tests.support.builder import Builder
 from tests.support.client import Gateway
-from tests.support.customers import gid
+from tests.support.customers import gid, graph_id
 
 b = Builder()
 vendor = b.company("Vendor")
@@ -309,14 +309,14 @@ async def test_every_consent_step_is_in_both_parties_audit_trails(gateway: Gatew
     for user in (v_exec, p_exec):
         events = (await gateway.ok(user, AUDIT))["auditEvents"]["edges"]
         assert [(e["node"]["action"], e["node"]["targetId"]) for e in events] == [
-            ("consent.accept", proposal)
+            ("consent.accept", graph_id(proposal))
         ]
     tier_events = """{ auditEvents(actionPrefix: "partnership.tier") {
       edges { node { action detail } } } }"""
     for user in (v_exec, p_exec):
         edges = (await gateway.ok(user, tier_events))["auditEvents"]["edges"]
         assert [e["node"]["action"] for e in edges] == ["partnership.tier.propose"]
-        assert proposal in edges[0]["node"]["detail"]
+        assert graph_id(proposal) in edges[0]["node"]["detail"]
 
 
 async def test_an_answer_after_expiry_fails_and_records_the_expiry(
@@ -325,7 +325,7 @@ async def test_an_answer_after_expiry_fails_and_records_the_expiry(
     proposal = await raise_tier(gateway)
     await db.write(
         "MATCH (cp:ConsentProposal {id: $id}) SET cp.expiresAt = datetime() - duration('PT1S')",
-        {"id": proposal},
+        {"id": graph_id(proposal)},
     )
     listed = await gateway.ok(p_exec, PROPOSALS, {"status": "EXPIRED"})
     assert listed["consentProposals"]["totalCount"] == 1
@@ -379,7 +379,7 @@ async def test_two_concurrent_acceptances_apply_once(gateway: Gateway, db: Datab
     rows = await db.read(
         "MATCH (a:AuditEvent {action: 'consent.accept', targetId: $id}) "
         "WHERE a.copyOf IS NULL RETURN count(a) AS n",
-        {"id": proposal},
+        {"id": graph_id(proposal)},
     )
     assert rows[0]["n"] == 1
 
@@ -398,7 +398,7 @@ async def test_accept_against_revoke_leaves_one_consistent_state(
     rows = await db.read(
         "MATCH (cp:ConsentProposal {id: $id})-[:ON_LINK]->(l:DataLink) "
         "RETURN cp.status AS status, l.allCustomers AS all, l.revokedAt IS NOT NULL AS revoked",
-        {"id": proposal},
+        {"id": graph_id(proposal)},
     )
     state = rows[0]
     assert state["revoked"] is True
@@ -420,7 +420,21 @@ async def test_accept_against_decline_leaves_one_answer(gateway: Gateway, db: Da
     assert sorted([accept.codes(), decline.codes()]) == [[], ["INVALID_TRANSITION"]]
     rows = await db.read(
         "MATCH (cp:ConsentProposal {id: $id})-[:ABOUT]->(p) RETURN cp.status AS s, p.status AS p",
-        {"id": invitation},
+        {"id": graph_id(invitation)},
     )
     expected = ("ACCEPTED", "PROSPECT") if not accept.codes() else ("DECLINED", "ENDED")
     assert (rows[0]["s"], rows[0]["p"]) == expected
+
+
+async def test_a_proposal_is_a_node_for_both_parties_and_nothing_for_others(
+    gateway: Gateway,
+) -> None:
+    proposal = await raise_tier(gateway)
+    query = "query($id: ID!) { node(id: $id) { __typename ... on ConsentProposal { kind } } }"
+    for user in (v_exec, p_exec):
+        data = await gateway.ok(user, query, {"id": proposal})
+        assert data["node"] == {"__typename": "ConsentProposal", "kind": "TIER"}
+    hidden = await gateway.query(s_exec, query, {"id": proposal})
+    absent = await gateway.query(s_exec, query, {"id": gid("ConsentProposal", "cp-none")})
+    assert hidden.data == absent.data == {"node": None}
+    assert hidden.errors == absent.errors == []
