@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from schema.types.partnership import Partnership
 
 
-def _groups(values: object) -> list[FieldGroup] | None:
+def _groups(values: Sequence[str] | None) -> list[FieldGroup] | None:
     if values is None:
         return None
-    return [FieldGroup(g) for g in values or () if g in FieldGroup.__members__]  # type: ignore[attr-defined]
+    return [FieldGroup(g) for g in values if g in FieldGroup.__members__]
 
 
 def _tier(value: object) -> Tier | None:
