@@ -58,14 +58,16 @@ async def _seed(settings: Settings, scale: float, seed: int, if_empty: bool) -> 
 
 async def _sweep_deals(settings: Settings) -> int:
     from graph import Database
-    from graph.commands import sweep_expired_deals
+    from graph.commands import sweep_expired_deals, sweep_expired_proposals
 
     db = Database(settings.db)
     try:
         expired = await sweep_expired_deals(db)
+        proposals = await sweep_expired_proposals(db)
     finally:
         await db.close()
     print(f"deal registrations expired: {expired}")
+    print(f"consent proposals expired: {proposals}")
     return 0
 
 
@@ -183,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
-    sub.add_parser("migrate", help="apply constraints and indexes")
+    sub.add_parser("migrate", help="apply constraints and indexes, then the data migrations")
     seed = sub.add_parser("seed", help="replace the graph with generated data")
     seed.add_argument("--scale", type=float, default=0.01)
     seed.add_argument("--seed", type=int, default=42)
@@ -192,7 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("user_id")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
     sub.add_parser("demo-tokens", help="print tokens for the demo users of each role")
-    sub.add_parser("sweep-deals", help="persist EXPIRED on deal registrations past expiry")
+    sub.add_parser(
+        "sweep-deals",
+        help="persist EXPIRED on deal registrations and consent proposals past expiry",
+    )
     sub.add_parser("schema", help="print the GraphQL SDL")
     export = sub.add_parser(
         "export", help="write the customers a user can see (same rules as the API) to a file"

@@ -216,7 +216,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             policy=s.policy,
             request_id=request_id,
             commands=GraphCommands(
-                s.db, viewer, s.policy, stats, deal_protection_days=s.settings.deal_protection_days
+                s.db,
+                viewer,
+                s.policy,
+                stats,
+                deal_protection_days=s.settings.deal_protection_days,
+                consent_proposal_days=s.settings.consent_proposal_days,
             ),
             reads=ReadLog(viewer),
             feed=s.feed,

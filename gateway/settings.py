@@ -16,6 +16,7 @@ from policy import (
     DEFAULT_MAX_NETWORK_DEPTH,
     DEFAULT_MIN_BUCKET,
     DEFAULT_POLICY_FILE,
+    DEFAULT_PROPOSAL_DAYS,
     DEFAULT_PROTECTION_DAYS,
 )
 
@@ -148,6 +149,9 @@ class Settings:
     #: Seconds between sweeps that persist EXPIRED deals; 0 = no periodic sweep in the app
     #: (reads expire deals lazily anyway; `prm sweep-deals` does it from cron).
     deal_sweep_seconds: float = 0.0
+    #: Days a consent proposal waits for its answer before it expires
+    #: (PRM_CONSENT_PROPOSAL_DAYS; docs/consent.md). The deal sweep also expires them.
+    consent_proposal_days: int = DEFAULT_PROPOSAL_DAYS
     #: Deepest network(depth:) a client may ask for, and its default (PRM_MAX_NETWORK_DEPTH).
     max_network_depth: int = DEFAULT_MAX_NETWORK_DEPTH
     #: Smallest bucket an overlap or coverage breakdown shows (PRM_MIN_BUCKET).
@@ -318,6 +322,7 @@ class Settings:
             metrics_token=metrics_token,
             deal_protection_days=integer("PRM_DEAL_PROTECTION_DAYS", d.deal_protection_days),
             deal_sweep_seconds=number("PRM_DEAL_SWEEP_SECONDS", d.deal_sweep_seconds),
+            consent_proposal_days=integer("PRM_CONSENT_PROPOSAL_DAYS", d.consent_proposal_days),
             max_network_depth=integer("PRM_MAX_NETWORK_DEPTH", d.max_network_depth),
             min_bucket=integer("PRM_MIN_BUCKET", d.min_bucket),
         )
@@ -327,6 +332,8 @@ class Settings:
             raise SettingsError("need 0 < PRM_DEFAULT_FIRST <= PRM_MAX_FIRST")
         if not 0 < settings.deal_protection_days <= 3650:
             raise SettingsError("PRM_DEAL_PROTECTION_DAYS must be between 1 and 3650")
+        if not 0 < settings.consent_proposal_days <= 365:
+            raise SettingsError("PRM_CONSENT_PROPOSAL_DAYS must be between 1 and 365")
         if not 0 < settings.max_network_depth <= 10:
             raise SettingsError("PRM_MAX_NETWORK_DEPTH must be between 1 and 10")
         if settings.min_bucket < 1:

@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from graph import Database, GatewayError, sweep_reads
-from graph.commands import sweep_expired_deals
+from graph.commands import sweep_expired_deals, sweep_expired_proposals
 
 if TYPE_CHECKING:
     from gateway.settings import AccessLogSettings
@@ -28,11 +28,15 @@ async def _every(db: Database, seconds: float) -> None:
         await asyncio.sleep(seconds)
         try:
             expired = await sweep_expired_deals(db)
+            # Consent proposals expire on the same beat (reads show them EXPIRED anyway).
+            proposals = await sweep_expired_proposals(db)
         except GatewayError as exc:  # the database is away: try again next time
             log.warning("deal sweep failed: %s", exc.message)
             continue
         if expired:
             log.info("deal sweep: %d registrations expired", expired)
+        if proposals:
+            log.info("deal sweep: %d consent proposals expired", proposals)
 
 
 def start_deal_sweeper(db: Database, seconds: float) -> asyncio.Task[None] | None:

@@ -83,6 +83,8 @@ def link_facts(link: Mapping[str, Any], recipient: str) -> LinkFacts:
         owner_overrides=(
             {str(link["tier"]): tuple(link["overrides"][0] or ())} if link.get("overrides") else {}
         ),
+        ceiling=None if link.get("ceiling") is None else tuple(link["ceiling"]),
+        ceiling_all_customers=bool(link.get("ceilingAllCustomers")),
     )
 
 

@@ -25,6 +25,11 @@ class LinkFacts:
     partnership_parties: frozenset[str]
     #: The owner's SharingPolicy overrides: tier → groups.
     owner_overrides: Mapping[str, tuple[str, ...]]
+    #: What the owner accepted for this link (docs/consent.md): the groups, and
+    #: whether it covers all of the owner's customers. None (a link that never
+    #: recorded a consent) grants nothing.
+    ceiling: tuple[str, ...] | None
+    ceiling_all_customers: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,9 @@ def effective_grants(
 ) -> list[Grant]:
     """Rule 2 of authorization.md: live links under an ACTIVE partnership of both parties.
 
-    A link whose groups come out empty grants nothing and is dropped.
+    A link reads ``scope ∩ tierGroups ∩ ceiling``; it covers all the owner's
+    customers only if its owner accepted that too. A link whose groups come out
+    empty grants nothing and is dropped.
     """
     grants = []
     for link in links:
@@ -58,9 +65,11 @@ def effective_grants(
             link.partnership_tier, link.owner_overrides.get(link.partnership_tier)
         )
         scope = {FieldGroup(g) for g in link.scope if g in FieldGroup.__members__}
-        groups = frozenset(scope & tier_groups)
+        ceiling = {FieldGroup(g) for g in link.ceiling or () if g in FieldGroup.__members__}
+        groups = frozenset(scope & tier_groups & ceiling)
         if groups:
-            grants.append(Grant(link.id, link.owner, groups, link.all_customers))
+            every = link.all_customers and link.ceiling_all_customers
+            grants.append(Grant(link.id, link.owner, groups, every))
     return grants
 
 

@@ -20,6 +20,7 @@ from schema.caps import enforce_caps
 from schema.disclosure import federation_sdl_off
 from schema.errors import ErrorCodes
 from schema.federation import FEDERATION_VERSION
+from schema.mutations.consent import ConsentMutations
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.deals import DealMutations
@@ -29,6 +30,7 @@ from schema.mutations.products import ProductMutations
 from schema.mutations.scorecards import ScorecardMutations
 from schema.nodes import check_node_types
 from schema.queries.audit import AuditQueries
+from schema.queries.consent import ConsentQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
 from schema.queries.deals import DealQueries
@@ -58,6 +60,7 @@ QUERY_PARTS: tuple[type, ...] = (
     MdfQueries,
     OversightQueries,
     ExploreQueries,
+    ConsentQueries,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (AuditSubscriptions, DealSubscriptions)
 MUTATION_PARTS: tuple[type, ...] = (
@@ -68,6 +71,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     CourseMutations,
     MdfMutations,
     ScorecardMutations,
+    ConsentMutations,
 )
 
 

@@ -42,7 +42,7 @@ from graphql import (
     get_nullable_type,
 )
 
-from graph import MAX_CHECKLIST, MAX_VISIBLE_HOPS, BadUserInput
+from graph import MAX_CHECKLIST, MAX_REQUESTED_CUSTOMERS, MAX_VISIBLE_HOPS, BadUserInput
 
 #: ``nodes(ids:)`` and ``_entities(representations:)`` take at most this many.
 MAX_NODES = 100
@@ -135,6 +135,9 @@ CAPS: Mapping[tuple[str, str], Argument | Length | Fixed | Longest | OneEach] = 
     ("Network", "edges"): Longest(),
     ("CustomerAccess", "via"): Longest(),
     ("DataLink", "reads"): Longest(),
+    ("Partnership", "pendingProposals"): Longest(),
+    ("DataLink", "pendingProposals"): Longest(),
+    ("ConsentProposal", "customerIds"): Fixed(MAX_REQUESTED_CUSTOMERS),
 }
 
 

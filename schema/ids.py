@@ -12,6 +12,7 @@ NODE_TYPES = frozenset({"Company", "User", "Customer", "Partnership", "DataLink"
 NODE_TYPES = NODE_TYPES | {"Opportunity"}
 NODE_TYPES = NODE_TYPES | {"Product", "Course"}
 NODE_TYPES = NODE_TYPES | {"MdfRequest"}
+NODE_TYPES = NODE_TYPES | {"ConsentProposal"}
 
 
 def to_global_id(type_name: str, graph_id: str) -> str:

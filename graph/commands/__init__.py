@@ -10,6 +10,13 @@ from __future__ import annotations
 from functools import cached_property
 
 from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.consent import (
+    MAX_REQUESTED_CUSTOMERS,
+    ConsentCommands,
+    DataRequestInput,
+    Narrowing,
+    sweep_expired_proposals,
+)
 from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
@@ -29,7 +36,7 @@ from graph.commands.products import (
 from graph.commands.scorecards import CriterionSetting, ScorecardCommands, ScorecardConfigInput
 from graph.driver import Database, QueryStats
 from graph.viewer import Viewer
-from policy import DEFAULT_PROTECTION_DAYS, Policy
+from policy import DEFAULT_PROPOSAL_DAYS, DEFAULT_PROTECTION_DAYS, Policy
 
 
 class GraphCommands:
@@ -43,9 +50,11 @@ class GraphCommands:
         stats: QueryStats,
         *,
         deal_protection_days: int = DEFAULT_PROTECTION_DAYS,
+        consent_proposal_days: int = DEFAULT_PROPOSAL_DAYS,
     ) -> None:
         self._args = (db, viewer, policy, stats)
         self._deal_protection_days = deal_protection_days
+        self._proposal_days = consent_proposal_days
 
     def use_viewer(self, viewer: Viewer) -> None:
         """The viewer as reloaded after an earlier mutation of the same request."""
@@ -56,7 +65,11 @@ class GraphCommands:
 
     @cached_property
     def partnerships(self) -> PartnershipCommands:
-        return PartnershipCommands(*self._args)
+        return PartnershipCommands(*self._args, proposal_days=self._proposal_days)
+
+    @cached_property
+    def consent(self) -> ConsentCommands:
+        return ConsentCommands(*self._args, proposal_days=self._proposal_days)
 
     @cached_property
     def deals(self) -> DealCommands:
@@ -64,7 +77,7 @@ class GraphCommands:
 
     @cached_property
     def data_sharing(self) -> DataSharingCommands:
-        return DataSharingCommands(*self._args)
+        return DataSharingCommands(*self._args, proposal_days=self._proposal_days)
 
     @cached_property
     def products(self) -> ProductCommands:
@@ -85,11 +98,14 @@ class GraphCommands:
 
 __all__ = [
     "MAX_CHECKLIST",
+    "MAX_REQUESTED_CUSTOMERS",
     "ChecklistItem",
     "CommandSet",
+    "ConsentCommands",
     "CourseCommands",
     "CourseInput",
     "CriterionSetting",
+    "DataRequestInput",
     "DataSharingCommands",
     "DealCommands",
     "DealInput",
@@ -98,6 +114,7 @@ __all__ = [
     "GraphCommands",
     "MdfCommands",
     "MdfRequestInput",
+    "Narrowing",
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
@@ -108,4 +125,5 @@ __all__ = [
     "ScorecardConfigInput",
     "TierDiscountInput",
     "sweep_expired_deals",
+    "sweep_expired_proposals",
 ]

@@ -25,9 +25,9 @@ from typing import Any
 
 from graph.driver import Database, QueryStats, WriteTx
 from graph.errors import ActionForbidden, BadUserInput
-from graph.queries.audit import CLAIM_AUDIT_QUERY, RECORD_AUDIT_QUERY
+from graph.queries.audit import AUDIT_SHARED_QUERY, CLAIM_AUDIT_QUERY, RECORD_AUDIT_QUERY
 from graph.viewer import Viewer
-from policy import Actor, Policy, Role
+from policy import DEFAULT_PROPOSAL_DAYS, Actor, Policy, Role
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -40,6 +40,9 @@ class Done:
     detail: Mapping[str, Any]
     #: Extra audit action suffix when one command can end two ways (e.g. a rejected deal).
     action: str | None = None
+    #: Other companies whose trail also gets the event: a consent step is visible to
+    #: both parties (docs/consent.md).
+    shared_with: tuple[str, ...] = ()
 
 
 Work = Callable[[WriteTx], Awaitable[Done]]
@@ -55,11 +58,21 @@ class Outcome:
 class CommandSet:
     """Base of the per-aggregate command classes: the actor, its database, its policy."""
 
-    def __init__(self, db: Database, viewer: Viewer, policy: Policy, stats: QueryStats) -> None:
+    def __init__(
+        self,
+        db: Database,
+        viewer: Viewer,
+        policy: Policy,
+        stats: QueryStats,
+        *,
+        proposal_days: int = DEFAULT_PROPOSAL_DAYS,
+    ) -> None:
         self.db = db
         self.viewer = viewer
         self.policy = policy
         self.stats = stats
+        #: How long a consent proposal waits for its answer (PRM_CONSENT_PROPOSAL_DAYS).
+        self.proposal_days = proposal_days
 
     @property
     def actor(self) -> Actor:
@@ -122,6 +135,9 @@ class CommandSet:
                     "detail": json.dumps(done.detail, sort_keys=True, default=str),
                 },
             )
+            shared = sorted(set(done.shared_with) - {self.viewer.company_id})
+            if shared:
+                await tx.run(AUDIT_SHARED_QUERY, {"id": audit_id, "companies": shared})
             return Outcome(done.target_id, replayed=False)
 
         return await self.db.transaction(unit, self.stats)

@@ -3,6 +3,11 @@
 Nothing here is cached between requests: the viewer (with its grants) is read
 from the graph at the start of every request, so a grant or a revocation
 takes effect on the very next one.
+
+Consent (docs/consent.md): a link granted by its owner carries the owner's
+ceiling (its scope and allCustomers as granted). A change beyond the ceiling
+asked by the recipient waits for the owner (a LINK_SCOPE proposal); the
+owner's own change and any narrowing apply at once.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.consent import check_scope, create_proposal, withdraw_proposals
 from graph.driver import WriteTx
 from graph.errors import ActionForbidden, BadUserInput, InvalidTransition, NotFound
+from graph.queries.consent import LINK_SCOPE_SET_QUERY
 from graph.queries.data_sharing import (
     GRANTED_LINK_QUERY,
     LINK_FOR_UPDATE_QUERY,
@@ -25,7 +32,15 @@ from graph.queries.data_sharing import (
     SHARING_POLICY_CLEARED_QUERY,
     SHARING_POLICY_SET_QUERY,
 )
-from policy import SHAREABLE_GROUPS, FieldGroup, Role, Tier, may_share
+from policy import (
+    SHAREABLE_GROUPS,
+    FieldGroup,
+    ProposalKind,
+    Role,
+    Tier,
+    exceeds_ceiling,
+    may_share,
+)
 
 MAX_COVERED = 1000
 MAX_PURPOSE = 500
@@ -144,8 +159,8 @@ class DataSharingCommands(CommandSet):
 
     async def revoke(self, link_id: str) -> Outcome:
         async def work(tx: WriteTx) -> Done:
-            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id})
             company = self.viewer.company_id
+            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id, "companyId": company})
             if not rows or company not in (rows[0]["owner"], rows[0]["recipient"]):
                 raise NotFound("DataLink", argument="id")
             row = rows[0]
@@ -160,9 +175,107 @@ class DataSharingCommands(CommandSet):
                     "The link is already revoked", current="REVOKED", requested="revoke"
                 )
             await tx.run(REVOKED_LINK_QUERY, {"id": link_id})
-            return Done(link_id, {"recipient": row["recipient"]})
+            detail: dict[str, Any] = {"recipient": row["recipient"]}
+            if row["partnership"] is not None:
+                withdrawn = await withdraw_proposals(
+                    tx, row["partnership"], [ProposalKind.LINK_SCOPE], link_id
+                )
+                if withdrawn:
+                    detail["withdrawn"] = withdrawn
+            return Done(link_id, detail)
 
         return await self.execute("dataLink.revoke", work)
+
+    async def change_link(
+        self, link_id: str, scope: Sequence[str] | None, all_customers: bool | None
+    ) -> Outcome:
+        """A link's scope or allCustomers changed by either end (docs/consent.md).
+
+        The owner (its EXECUTIVE or the managing MANAGER) consents by acting: its
+        change applies and becomes the ceiling. The recipient's narrowing applies
+        at once; a widening within the ceiling too (the owner accepted it); one
+        beyond it is a LINK_SCOPE proposal the owner answers, and the link keeps
+        its values until then.
+        """
+        if scope is None and all_customers is None:
+            raise BadUserInput("Give scope, allCustomers or both", argument="scope")
+        chosen = None if scope is None else check_scope(scope, "scope")
+        company = self.viewer.company_id
+
+        async def work(tx: WriteTx) -> Done:
+            rows = await tx.run(LINK_FOR_UPDATE_QUERY, {"id": link_id, "companyId": company})
+            if not rows or company not in (rows[0]["owner"], rows[0]["recipient"]):
+                raise NotFound("DataLink", argument="id")
+            row = rows[0]
+            pid = row["partnership"] or ""
+            if not self.actor.runs(pid, company):
+                raise ActionForbidden(
+                    "Only your EXECUTIVE or the MANAGER of the partnership may change a link"
+                )
+            if not row["live"] or row["status"] == "ENDED":
+                raise InvalidTransition(
+                    "The link is revoked, expired or its partnership ended",
+                    current="INACTIVE",
+                    requested="change",
+                )
+            new_scope = chosen if chosen is not None else list(row["scope"] or ())
+            every = bool(row["allCustomers"]) if all_customers is None else all_customers
+            ceiling = list(row["ceiling"] or ())
+            ceiling_all = bool(row["ceilingAllCustomers"])
+            detail: dict[str, Any] = {
+                "from": {"scope": row["scope"], "allCustomers": row["allCustomers"]},
+                "to": {"scope": new_scope, "allCustomers": every},
+            }
+            parties = (row["owner"], row["recipient"])
+            if company == row["owner"]:
+                ceiling, ceiling_all = new_scope, every
+            elif exceeds_ceiling(new_scope, every, ceiling, ceiling_all):
+                # Beyond what the owner accepted: what narrows applies now, the rest waits.
+                current: set[str] = set(row["scope"] or ())
+                now_scope = [g for g in new_scope if g in current]
+                now_all = every and bool(row["allCustomers"])
+                await tx.run(
+                    LINK_SCOPE_SET_QUERY,
+                    {
+                        "id": link_id,
+                        "scope": now_scope,
+                        "allCustomers": now_all,
+                        "ceiling": ceiling,
+                        "ceilingAllCustomers": ceiling_all,
+                    },
+                )
+                await withdraw_proposals(tx, pid, [ProposalKind.LINK_SCOPE], link_id)
+                detail["proposal"] = await create_proposal(
+                    tx,
+                    kind=ProposalKind.LINK_SCOPE,
+                    partnership_id=pid,
+                    proposer=company,
+                    answerer=row["owner"],
+                    proposed_by=self.viewer.user_id,
+                    days=self.proposal_days,
+                    link_id=link_id,
+                    values={
+                        "fromScope": now_scope,
+                        "toScope": new_scope,
+                        "fromAllCustomers": now_all,
+                        "toAllCustomers": every,
+                    },
+                )
+                return Done(link_id, detail, action="propose", shared_with=parties)
+            await tx.run(
+                LINK_SCOPE_SET_QUERY,
+                {
+                    "id": link_id,
+                    "scope": new_scope,
+                    "allCustomers": every,
+                    "ceiling": ceiling,
+                    "ceilingAllCustomers": ceiling_all,
+                },
+            )
+            await withdraw_proposals(tx, pid, [ProposalKind.LINK_SCOPE], link_id)
+            return Done(link_id, detail, shared_with=parties)
+
+        return await self.execute("dataLink.change", work)
 
     async def set_sharing_policy(self, tier: str, groups: Sequence[str] | None) -> Outcome:
         """Override (or with ``None`` restore the default of) what one tier shares."""

@@ -4,6 +4,12 @@ and the onboarding checklist that gates activation.
 The vendor's checklist template (``OnboardingRequirement`` nodes) is copied
 onto each partnership it recruits as ``OnboardingItem`` nodes; activation
 (ONBOARDING → ACTIVE) waits until every required item is done.
+
+Consent (docs/consent.md): recruiting is the vendor's invitation and applying
+the partner's application; the other side answers (graph/commands/consent.py).
+ACTIVE needs both; a vendor asking for ACTIVE before the partner accepted is
+recorded, and the partner's acceptance completes it. A tier raise is a
+proposal the partner's EXECUTIVE accepts; a tier cut applies at once.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.commands._base import CommandSet, Done, Outcome
+from graph.commands.consent import create_proposal, withdraw_proposals
 from graph.driver import WriteTx
 from graph.errors import (
     ActionForbidden,
@@ -23,6 +30,7 @@ from graph.errors import (
     InvalidTransition,
     NotFound,
 )
+from graph.queries.consent import ACTIVATION_REQUESTED_QUERY
 from graph.queries.partnerships import (
     CHECKLIST_REPLACED_QUERY,
     CREATED_PARTNERSHIP_QUERY,
@@ -36,10 +44,13 @@ from graph.queries.partnerships import (
 )
 from policy import (
     TRANSITIONS,
+    ProposalKind,
     Role,
+    may_apply,
     may_assign_manager,
     may_change_tier,
     may_transition,
+    raises_tier,
 )
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -93,21 +104,33 @@ class PartnershipCommands(CommandSet):
         return row
 
     async def recruit(self, data: RecruitInput) -> Outcome:
-        """A PROSPECT partnership with the viewer's company as vendor."""
+        """A PROSPECT partnership with the viewer's company as vendor, and the
+        INVITATION the partner's EXECUTIVE answers."""
         self.require_role(Role.EXECUTIVE, Role.MANAGER, action="recruit a partner")
+        return await self._open(data, vendor=self.viewer.company_id, partner=data.partner_id)
+
+    async def apply(self, data: RecruitInput) -> Outcome:
+        """A PROSPECT partnership with the viewer's company as partner of the vendor
+        ``data.partner_id`` names, and the APPLICATION the vendor answers."""
+        if not may_apply(self.actor):
+            raise ActionForbidden("Only an EXECUTIVE may apply to a partner programme")
+        return await self._open(data, vendor=data.partner_id, partner=self.viewer.company_id)
+
+    async def _open(self, data: RecruitInput, *, vendor: str, partner: str) -> Outcome:
         data.validate()
-        vendor = self.viewer.company_id
-        if data.partner_id == vendor:
-            raise BadUserInput("A company cannot partner with itself", argument="input.partnerId")
+        mine = self.viewer.company_id
+        other = partner if mine == vendor else vendor
+        kind = ProposalKind.INVITATION if mine == vendor else ProposalKind.APPLICATION
+        argument = "input.partnerId" if kind == ProposalKind.INVITATION else "input.vendorId"
+        if vendor == partner:
+            raise BadUserInput("A company cannot partner with itself", argument=argument)
 
         async def work(tx: WriteTx) -> Done:
             found = (
-                await tx.run(
-                    LIVE_PARTNERSHIP_BETWEEN_QUERY, {"vendor": vendor, "partner": data.partner_id}
-                )
+                await tx.run(LIVE_PARTNERSHIP_BETWEEN_QUERY, {"vendor": vendor, "partner": partner})
             )[0]
-            if data.partner_id not in found["found"]:
-                raise NotFound("Company", argument="input.partnerId")
+            if other not in found["found"]:
+                raise NotFound("Company", argument=argument)
             if found["live"]:
                 raise Conflict(
                     "These companies already have a partnership that has not ended",
@@ -119,7 +142,8 @@ class PartnershipCommands(CommandSet):
                 {
                     "id": new_id,
                     "vendor": vendor,
-                    "partner": data.partner_id,
+                    "partner": partner,
+                    "side": "VENDOR" if kind == ProposalKind.INVITATION else "PARTNER",
                     "tier": data.tier,
                     "structure": data.structure,
                     "currency": data.currency,
@@ -127,18 +151,35 @@ class PartnershipCommands(CommandSet):
                     "mdfBudget": data.mdf_budget,
                     # A MANAGER who recruits manages what they recruited.
                     "managerId": (
-                        self.viewer.user_id if self.viewer.role == Role.MANAGER else None
+                        self.viewer.user_id
+                        if self.viewer.role == Role.MANAGER and kind == ProposalKind.INVITATION
+                        else None
                     ),
                 },
             )
-            return Done(new_id, {"partner": data.partner_id, "tier": data.tier})
+            proposal = await create_proposal(
+                tx,
+                kind=kind,
+                partnership_id=new_id,
+                proposer=mine,
+                answerer=other,
+                proposed_by=self.viewer.user_id,
+                days=self.proposal_days,
+                values={"toTier": data.tier},
+            )
+            return Done(
+                new_id,
+                {"vendor": vendor, "partner": partner, "tier": data.tier, "proposal": proposal},
+                shared_with=(other,),
+            )
 
         return await self.execute(
-            "partnership.recruit",
+            "partnership.recruit" if kind == ProposalKind.INVITATION else "partnership.apply",
             work,
             idempotency_key=data.idempotency_key,
             fingerprint={
-                "partner": data.partner_id,
+                "vendor": vendor,
+                "partner": partner,
                 "tier": data.tier,
                 "structure": data.structure,
                 "currency": data.currency,
@@ -167,7 +208,21 @@ class PartnershipCommands(CommandSet):
                     current=current,
                     requested=to,
                 )
+            parties = (row["vendor"], row["partner"])
+            if to == "ACTIVE" and not row["vendorAccepted"]:
+                raise InvalidTransition(
+                    "The application is not accepted: accept it first",
+                    current=current,
+                    requested=to,
+                )
+            if to == "ACTIVE" and not row["partnerAccepted"]:
+                # Not ACTIVE alone: recorded, and the partner's acceptance completes it.
+                await tx.run(ACTIVATION_REQUESTED_QUERY, {"id": partnership_id})
+                detail = {"from": current, "to": to, "waitingFor": row["partner"]}
+                return Done(partnership_id, detail, action="pending", shared_with=parties)
             await tx.run(STATUS_CHANGED_QUERY, {"id": partnership_id, "to": to})
+            if to == "ENDED":
+                await withdraw_proposals(tx, partnership_id, list(ProposalKind))
             return Done(partnership_id, {"from": current, "to": to})
 
         return await self.execute("partnership.status", work)
@@ -177,8 +232,30 @@ class PartnershipCommands(CommandSet):
             row = await self._for_update(tx, partnership_id)
             if not may_change_tier(self.actor, row["vendor"]):
                 raise ActionForbidden("Only the vendor's EXECUTIVE may change the tier")
+            if row["status"] == "ENDED":
+                raise InvalidTransition(
+                    "An ended partnership keeps its tier", current="ENDED", requested=tier
+                )
+            withdrawn = await withdraw_proposals(tx, partnership_id, [ProposalKind.TIER])
+            detail: dict[str, Any] = {"from": row["tier"], "to": tier}
+            if withdrawn:
+                detail["withdrawn"] = withdrawn
+            parties = (row["vendor"], row["partner"])
+            if raises_tier(row["tier"], tier):
+                # A raise widens both sides: the old tier holds until the partner accepts.
+                detail["proposal"] = await create_proposal(
+                    tx,
+                    kind=ProposalKind.TIER,
+                    partnership_id=partnership_id,
+                    proposer=row["vendor"],
+                    answerer=row["partner"],
+                    proposed_by=self.viewer.user_id,
+                    days=self.proposal_days,
+                    values={"fromTier": row["tier"], "toTier": tier},
+                )
+                return Done(partnership_id, detail, action="propose", shared_with=parties)
             await tx.run(TIER_CHANGED_QUERY, {"id": partnership_id, "tier": tier})
-            return Done(partnership_id, {"from": row["tier"], "to": tier})
+            return Done(partnership_id, detail, shared_with=parties)
 
         return await self.execute("partnership.tier", work)
 

@@ -20,13 +20,14 @@ class GraphData:
     - companies: id, name, domain, industry, country, employees, description, createdAt
     - users: id, name, email, role, company (MEMBER_OF)
     - partnerships: id, tier, structure, status, since, endedAt, currency,
-      revenueSharePct, mdfBudget, vendor (VENDOR_IN), partner (PARTNER_IN),
-      managers (list of user ids: MANAGES)
+      revenueSharePct, mdfBudget, vendorAcceptedAt, partnerAcceptedAt,
+      vendor (VENDOR_IN), partner (PARTNER_IN), managers (list of user ids: MANAGES)
     - customers: id, name, domain, industry, region, segment, employees, email,
       phone, address, annualRevenue, notes, createdAt, owner (OWNED_BY)
     - contacts: id, name, email, phone, title, company or customer (WORKS_AT)
-    - data_links: id, scope, allCustomers, purpose, createdAt, expiresAt, revokedAt,
-      owner (GRANTS), recipient (TO), partnership (UNDER), covers (list of customer ids)
+    - data_links: id, scope, allCustomers, ceiling, ceilingAllCustomers, purpose,
+      createdAt, expiresAt, revokedAt, owner (GRANTS), recipient (TO),
+      partnership (UNDER), covers (list of customer ids)
     - opportunities: id, title, amount, currency, stage, status, registeredAt,
       expiresAt, closedAt, company (REGISTERED), customer (FOR), user (REGISTERED_BY),
       partnership (UNDER), product (OF_PRODUCT, optional)

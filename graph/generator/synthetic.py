@@ -430,6 +430,10 @@ class _Builder:
                     "vendor": _id("co", vendor),
                     "partner": _id("co", partner),
                     "managers": managers,
+                    # Both companies consented (docs/consent.md), so the demo's
+                    # partnerships move through their lifecycle as they did.
+                    "vendorAcceptedAt": since,
+                    "partnerAcceptedAt": since,
                 }
             )
 
@@ -603,6 +607,10 @@ class _Builder:
                 "id": _id("dl", len(self.data.data_links)),
                 "scope": list(scope),
                 "allCustomers": covers is None,
+                # What the owner accepted (docs/consent.md): a generated link was
+                # granted by its owner, so its ceiling is its scope.
+                "ceiling": list(scope),
+                "ceilingAllCustomers": covers is None,
                 "purpose": rng.choice(_PURPOSES),
                 "createdAt": created,
                 "expiresAt": expires,

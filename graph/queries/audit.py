@@ -43,6 +43,18 @@ REMOVE a.claim
 RETURN a.id AS id
 """
 
+# A consent step is in both parties' trails (docs/consent.md): a copy of the
+# event for each other company, its id derived from the original's.
+AUDIT_SHARED_QUERY: LiteralString = """
+MATCH (a:AuditEvent {id: $id})
+UNWIND $companies AS company
+CREATE (:AuditEvent {
+  id: a.id + ':' + company, at: a.at, action: a.action, actorId: a.actorId,
+  companyId: company, targetId: a.targetId, detail: a.detail, copyOf: a.id
+})
+RETURN count(*) AS shared
+"""
+
 # -- the change feed (graph/feed.py) ----------------------------------------
 
 # The live feed (graph/feed.py): new events after $since, with the companies each one

@@ -89,6 +89,7 @@ GRANTED_LINK_QUERY: LiteralString = """
 MATCH (o:Company {id: $owner}), (r:Company {id: $recipient}), (p:Partnership {id: $partnershipId})
 CREATE (o)-[:GRANTS]->(l:DataLink {
   id: $id, scope: $scope, allCustomers: $allCustomers, purpose: $purpose,
+  ceiling: $scope, ceilingAllCustomers: $allCustomers,
   createdAt: datetime(), expiresAt: $expiresAt
 })-[:TO]->(r)
 CREATE (l)-[:UNDER]->(p)
@@ -102,12 +103,19 @@ CALL (l) {
 RETURN l.id AS id, covered
 """
 
+# The partnership's lock before the link's: the order consent answers take
+# (graph/queries/consent.py), so a revocation and an acceptance serialize.
+# Nothing of a link the viewer's company is neither end of is locked.
 LINK_FOR_UPDATE_QUERY: LiteralString = """
 MATCH (o:Company)-[:GRANTS]->(l:DataLink {id: $id})-[:TO]->(r:Company)
-SET l._lock = true REMOVE l._lock
-WITH o, l, r
+WHERE $companyId IN [o.id, r.id]
 OPTIONAL MATCH (l)-[:UNDER]->(p:Partnership)
-RETURN o.id AS owner, r.id AS recipient, p.id AS partnership, l.revokedAt AS revokedAt
+FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | SET x._lock = true REMOVE x._lock)
+SET l._lock = true REMOVE l._lock
+RETURN o.id AS owner, r.id AS recipient, p.id AS partnership, p.status AS status,
+       l.revokedAt AS revokedAt, l.scope AS scope, l.allCustomers AS allCustomers,
+       l.ceiling AS ceiling, l.ceilingAllCustomers AS ceilingAllCustomers,
+       l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > datetime()) AS live
 """
 
 REVOKED_LINK_QUERY: LiteralString = """

@@ -180,6 +180,7 @@ MATCH (reg:Company {id: $registrant})-[:REGISTERED]->(o:Opportunity {id: $id})
 MATCH (o)-[:FOR]->(c:Customer)
 CREATE (reg)-[:GRANTS]->(l:DataLink {
   id: $linkId, scope: ['IDENTITY', 'PROFILE'], allCustomers: false, purpose: $purpose,
+  ceiling: ['IDENTITY', 'PROFILE'], ceilingAllCustomers: false,
   createdAt: datetime(), expiresAt: o.expiresAt
 })-[:TO]->(vendor)
 CREATE (l)-[:UNDER]->(p)

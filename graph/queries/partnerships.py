@@ -67,6 +67,8 @@ PARTNERSHIP_FOR_UPDATE_QUERY: LiteralString = """
 MATCH (vendor:Company)-[:VENDOR_IN]->(p:Partnership {id: $id})<-[:PARTNER_IN]-(partner:Company)
 SET p._lock = true REMOVE p._lock
 RETURN p.status AS status, p.tier AS tier, vendor.id AS vendor, partner.id AS partner,
+       p.vendorAcceptedAt IS NOT NULL AS vendorAccepted,
+       p.partnerAcceptedAt IS NOT NULL AS partnerAccepted,
        [(p)-[:HAS_ITEM]->(i:OnboardingItem) WHERE i.required AND i.doneAt IS NULL | i.key]
          AS missing
 """
@@ -86,7 +88,9 @@ CREATED_PARTNERSHIP_QUERY: LiteralString = """
 MATCH (vendor:Company {id: $vendor}), (partner:Company {id: $partner})
 CREATE (vendor)-[:VENDOR_IN]->(p:Partnership {
   id: $id, tier: $tier, structure: $structure, status: 'PROSPECT', currency: $currency,
-  revenueSharePct: $revenueSharePct, mdfBudget: $mdfBudget, createdAt: datetime()
+  revenueSharePct: $revenueSharePct, mdfBudget: $mdfBudget, createdAt: datetime(),
+  vendorAcceptedAt: CASE WHEN $side = 'VENDOR' THEN datetime() END,
+  partnerAcceptedAt: CASE WHEN $side = 'PARTNER' THEN datetime() END
 })<-[:PARTNER_IN]-(partner)
 WITH vendor, p
 CALL (vendor, p) {

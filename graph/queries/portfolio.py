@@ -90,7 +90,9 @@ WHERE o <> v AND l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > d
 MATCH (l)-[:UNDER]->(p:Partnership {status: 'ACTIVE'})
 WHERE (o)-[:VENDOR_IN|PARTNER_IN]->(p) AND (v)-[:VENDOR_IN|PARTNER_IN]->(p)
 RETURN l.id AS id, v.id AS owner, o.id AS recipient, l.scope AS scope,
-       l.allCustomers AS allCustomers, l.expiresAt.epochMillis AS expiresAt, p.tier AS tier,
+       l.allCustomers AS allCustomers, l.ceiling AS ceiling,
+       l.ceilingAllCustomers AS ceilingAllCustomers,
+       l.expiresAt.epochMillis AS expiresAt, p.tier AS tier,
        [(v)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups] AS overrides
 """
 

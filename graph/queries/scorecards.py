@@ -52,7 +52,7 @@ CALL (p) {
 CALL (p, vendor, partner, now) {
   OPTIONAL MATCH (partner)-[:GRANTS]->(l:DataLink)-[:TO]->(vendor)
   WHERE (l)-[:UNDER]->(p) AND l.revokedAt IS NULL AND (l.expiresAt IS NULL OR l.expiresAt > now)
-  WITH collect(coalesce(l.scope, [])) AS scopes
+  WITH collect([g IN coalesce(l.scope, []) WHERE g IN coalesce(l.ceiling, [])]) AS scopes
   RETURN size(reduce(seen = [], s IN scopes |
            seen + [g IN s WHERE g IN $shareable AND NOT g IN seen])) AS sharingDepth
 }

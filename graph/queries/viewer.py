@@ -33,6 +33,7 @@ CALL (v) {
   WITH l, o, p WHERE p IS NOT NULL
   RETURN collect({
     id: l.id, owner: o.id, scope: l.scope, allCustomers: l.allCustomers,
+    ceiling: l.ceiling, ceilingAllCustomers: l.ceilingAllCustomers,
     expiresAt: l.expiresAt.epochMillis, tier: p.tier,
     overrides: [(o)-[:HAS_POLICY]->(sp:SharingPolicy {tier: p.tier}) | sp.groups]
   }) AS links

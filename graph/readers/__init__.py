@@ -28,6 +28,7 @@ from graph.readers._loaders import ShieldedLoader, batch_loader
 from graph.readers.access_log import AccessLogReader, LinkReadRow
 from graph.readers.audit import AuditReader
 from graph.readers.companies import CompanyQuery, CompanyReader, CompanyRow
+from graph.readers.consent import ConsentProposalRow, ConsentReader
 from graph.readers.contacts import ContactReader, ContactRow
 from graph.readers.courses import CompletionRow, CourseCounts, CourseReader, CourseRow
 from graph.readers.customers import CustomerQuery, CustomerReader, CustomerRow
@@ -143,6 +144,10 @@ class GraphReader:
         return DealReader(self._scope)
 
     @cached_property
+    def consent(self) -> ConsentReader:
+        return ConsentReader(self._scope)
+
+    @cached_property
     def mdf(self) -> MdfReader:
         return MdfReader(self._scope)
 
@@ -180,6 +185,8 @@ __all__ = [
     "CompanyRow",
     "CompletionRow",
     "Concentration",
+    "ConsentProposalRow",
+    "ConsentReader",
     "ContactReader",
     "ContactRow",
     "CourseCounts",

@@ -37,6 +37,27 @@ async def _read_link(info: Info, link_id: str) -> DataLink:
 class DataSharingMutations:
     @strawberry.mutation(
         description=(
+            "Change a link's scope or allCustomers, from either end (an EXECUTIVE or the "
+            "partnership's MANAGER). The owner's change applies and becomes the ceiling; the "
+            "recipient's narrowing applies at once, and a widening beyond the ceiling is a "
+            "LINK_SCOPE proposal the owner answers (the link's pendingProposals)."
+        )
+    )
+    async def change_data_link(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        scope: list[FieldGroup] | None = None,
+        all_customers: bool | None = None,
+    ) -> DataLink:
+        link_id = expect_global_id(id, "DataLink")
+        await info.context.commands.data_sharing.change_link(
+            link_id, None if scope is None else [str(g) for g in scope], all_customers
+        )
+        return await _read_link(info, link_id)
+
+    @strawberry.mutation(
+        description=(
             "Share customer data with the other party of a partnership: the owner's EXECUTIVE "
             "or the partnership's MANAGER. INTERNAL can never be shared."
         )

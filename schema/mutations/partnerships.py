@@ -25,6 +25,17 @@ class RecruitPartnerInput:
 
 
 @strawberry.input
+class ApplyToPartnerProgrammeInput:
+    vendor_id: strawberry.ID
+    tier: Tier = Tier.LOW
+    structure: PartnershipStructure = PartnershipStructure.RESELLER
+    currency: str = "USD"
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="A retried request with the same key creates nothing new."
+    )
+
+
+@strawberry.input
 class OnboardingChecklistItemInput:
     key: str
     title: str
@@ -46,7 +57,10 @@ class OnboardingChecklistItem:
 @strawberry.type
 class PartnershipMutations:
     @strawberry.mutation(
-        description="Recruit a partner: a PROSPECT partnership with the viewer's company as vendor."
+        description=(
+            "Recruit a partner: a PROSPECT partnership with the viewer's company as vendor, "
+            "and an INVITATION the partner's EXECUTIVE accepts or declines (pendingProposals)."
+        )
     )
     async def recruit_partner(self, info: Info, input: RecruitPartnerInput) -> Partnership:
         data = RecruitInput(
@@ -63,8 +77,31 @@ class PartnershipMutations:
 
     @strawberry.mutation(
         description=(
+            "Apply to a vendor's partner programme (the viewer's EXECUTIVE): a PROSPECT "
+            "partnership with the viewer's company as partner, and an APPLICATION the "
+            "vendor's EXECUTIVE or a MANAGER accepts or declines."
+        )
+    )
+    async def apply_to_partner_programme(
+        self, info: Info, input: ApplyToPartnerProgrammeInput
+    ) -> Partnership:
+        data = RecruitInput(
+            partner_id=expect_global_id(input.vendor_id, "Company", "input.vendorId"),
+            tier=input.tier.value,
+            structure=input.structure.value,
+            currency=input.currency,
+            idempotency_key=input.idempotency_key,
+        )
+        outcome = await info.context.commands.partnerships.apply(data)
+        return await require_partnership(info, outcome.target_id)
+
+    @strawberry.mutation(
+        description=(
             "Move a partnership along PROSPECT → ONBOARDING → ACTIVE ⇄ SUSPENDED → ENDED; "
-            "anything else is INVALID_TRANSITION."
+            "anything else is INVALID_TRANSITION. ACTIVE needs both companies' consent: "
+            "before the partner accepted, the request is recorded (consent."
+            "activationRequested), the partnership stays ONBOARDING, and the partner's "
+            "acceptance activates it. Resuming from SUSPENDED needs no new consent."
         )
     )
     async def transition_partnership(
@@ -74,7 +111,13 @@ class PartnershipMutations:
         await info.context.commands.partnerships.transition(graph_id, status.value)
         return await require_partnership(info, graph_id)
 
-    @strawberry.mutation(description="Change the collaboration tier (the vendor's EXECUTIVE).")
+    @strawberry.mutation(
+        description=(
+            "Change the collaboration tier (the vendor's EXECUTIVE). A lower tier applies at "
+            "once; a higher one is a TIER proposal the partner's EXECUTIVE accepts, and the "
+            "current tier holds until then (the returned partnership's pendingProposals)."
+        )
+    )
     async def change_partnership_tier(
         self, info: Info, id: strawberry.ID, tier: Tier
     ) -> Partnership:

@@ -14,6 +14,7 @@ from schema.ids import to_global_id
 from schema.nodes import COMPANY, PARTNERSHIP, node_type
 from schema.selection import selects
 from schema.types.connections import CustomerConnection, DataLinkConnection, DataLinkEdge, page_info
+from schema.types.consent_proposal import ConsentProposal, pending_proposals
 from schema.types.customer import customer_connection
 from schema.types.enums import FieldGroup
 from schema.types.node import Node
@@ -60,6 +61,15 @@ class DataLink(Node):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    ceiling: list[FieldGroup] = strawberry.field(
+        description=(
+            "The groups the owner accepted for this link: it reads scope ∩ the tier's "
+            "groups ∩ ceiling (docs/consent.md)."
+        )
+    )
+    ceiling_all_customers: bool = strawberry.field(
+        description="Whether the owner accepted allCustomers for this link."
+    )
     row: strawberry.Private[DataLinkRow]
 
     @classmethod
@@ -73,6 +83,8 @@ class DataLink(Node):
             created_at=as_datetime(p.get("createdAt")) or datetime.fromtimestamp(0, UTC),
             expires_at=as_datetime(p.get("expiresAt")),
             revoked_at=as_datetime(p.get("revokedAt")),
+            ceiling=[FieldGroup(g) for g in p.get("ceiling") or () if g in FieldGroup.__members__],
+            ceiling_all_customers=bool(p.get("ceilingAllCustomers")),
             row=row,
         )
 
@@ -106,6 +118,12 @@ class DataLink(Node):
             # gets here: that partnership stays invisible, the field is refused.
             raise Forbidden(FieldGroup.PARTY.value)
         return partnership
+
+    @strawberry.field(
+        description="Widenings of this link waiting for its owner (LINK_SCOPE proposals)."
+    )
+    async def pending_proposals(self, info: Info) -> list[ConsentProposal]:
+        return await pending_proposals(info, link_id=self.row.id)
 
     @strawberry.field(description="Customers this link covers that the viewer can see.")
     async def customers(

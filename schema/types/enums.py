@@ -13,7 +13,7 @@ from enum import Enum
 
 import strawberry
 
-from policy import Criterion, FieldGroup, OversightScope, Role, Tier
+from policy import Criterion, FieldGroup, OversightScope, ProposalKind, ProposalStatus, Role, Tier
 
 __all__ = [
     "AccessLevel",
@@ -24,6 +24,8 @@ __all__ = [
     "OversightScope",
     "PartnershipStatus",
     "PartnershipStructure",
+    "ProposalKind",
+    "ProposalStatus",
     "Role",
     "Tier",
 ]
@@ -35,6 +37,12 @@ strawberry.enum(
     description="Groups of fields a viewer may be granted (authorization.md).",
 )
 strawberry.enum(OversightScope)
+strawberry.enum(
+    ProposalKind,
+    name="ConsentProposalKind",
+    description="What a consent proposal asks the other company to accept (docs/consent.md).",
+)
+strawberry.enum(ProposalStatus, name="ConsentProposalStatus")
 strawberry.enum(
     Criterion, name="ScorecardCriterion", description="The criteria of a partner scorecard."
 )

@@ -27,6 +27,7 @@ from schema.types.connections import (
     PartnershipEdge,
     page_info,
 )
+from schema.types.consent_proposal import ConsentProposal, pending_proposals
 from schema.types.data_link import data_link_connection
 from schema.types.enums import (
     AccessLevel,
@@ -55,6 +56,18 @@ _GUARDED: dict[str, tuple[str, FieldGroup]] = {
 class PartnershipAccess:
     level: AccessLevel
     groups: list[FieldGroup]
+
+
+@strawberry.type(description="Which company accepted the partnership (docs/consent.md).")
+class PartnershipConsent:
+    vendor_accepted: bool
+    partner_accepted: bool
+    activation_requested: bool = strawberry.field(
+        description=(
+            "The vendor asked for ACTIVE before the partner accepted: the partner's "
+            "acceptance activates it."
+        )
+    )
 
 
 @strawberry.type
@@ -150,6 +163,33 @@ class Partnership(Node):
             )
             for i in items
         ]
+
+    @strawberry.field(
+        description=(
+            "Which party accepted the partnership: ACTIVE needs both; the two parties only "
+            "(null and FORBIDDEN for anyone else)."
+        )
+    )
+    def consent(self) -> PartnershipConsent | None:
+        if not self.row.access.party:
+            raise Forbidden(FieldGroup.PARTY.value)
+        p = self.row.props
+        return PartnershipConsent(
+            vendor_accepted=p.get("vendorAcceptedAt") is not None,
+            partner_accepted=p.get("partnerAcceptedAt") is not None,
+            activation_requested=p.get("activationRequestedAt") is not None,
+        )
+
+    @strawberry.field(
+        description=(
+            "Proposals about this partnership waiting for an answer (its links' included); "
+            "the two parties only, empty for anyone else."
+        )
+    )
+    async def pending_proposals(self, info: Info) -> list[ConsentProposal]:
+        if not self.row.access.party:
+            return []
+        return await pending_proposals(info, partnership_id=self.row.id)
 
     @strawberry.field(
         description=(

@@ -31,14 +31,16 @@ _LIVE_LINK_GROUPS: LiteralString = """
   WITH o, l, coalesce(
          head([(o)-[:HAS_POLICY]->(sp:SharingPolicy) WHERE sp.tier = p.tier | sp.groups]),
          $tierGroups[p.tier]) AS tierGroups
-  WITH o, l, [g IN l.scope WHERE g IN tierGroups AND g <> 'INTERNAL'] AS groups
+  WITH o, l, [g IN l.scope WHERE g IN tierGroups AND g IN coalesce(l.ceiling, [])
+                    AND g <> 'INTERNAL'] AS groups
   WHERE size(groups) > 0
 """
 
 _GRANTS: LiteralString = (
     "CALL (v) {"
     + _LIVE_LINK_GROUPS
-    + """  RETURN collect({link: l.id, owner: o.id, all: coalesce(l.allCustomers, false),
+    + """  RETURN collect({link: l.id, owner: o.id, all:
+                    coalesce(l.allCustomers AND l.ceilingAllCustomers, false),
                   groups: groups}) AS grants
 }
 """
@@ -191,7 +193,8 @@ CUSTOMERS_BY_INDUSTRY_BY_NAME_QUERY: LiteralString = (
   RETURN c, $ownerGroups AS groups
   UNION ALL"""
     + _LIVE_LINK_GROUPS
-    + """  WITH o, collect({link: l.id, all: coalesce(l.allCustomers, false),
+    + """  WITH o, collect({link: l.id, all:
+                    coalesce(l.allCustomers AND l.ceilingAllCustomers, false),
                     groups: groups}) AS grants
   CALL (o, grants) {
     WITH o, grants WHERE any(g IN grants WHERE g.all)
@@ -343,6 +346,7 @@ CALL (u, v, vendor, p, c, o, linked, grants) {
   WITH * WHERE linked
   CREATE (v)-[:GRANTS]->(l:DataLink {
     id: $linkId, scope: ['IDENTITY', 'PROFILE'], allCustomers: false,
+    ceiling: ['IDENTITY', 'PROFILE'], ceilingAllCustomers: false,
     purpose: 'Deal registration', createdAt: datetime(), expiresAt: o.expiresAt
   })-[:TO]->(vendor)
   CREATE (l)-[:UNDER]->(p)

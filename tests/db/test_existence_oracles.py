@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLNamedType, get_named_type
 
+from graph import Database
 from schema import build_schema
 from tests.db.conftest import GraphLoader
 from tests.support.builder import Builder
@@ -59,6 +60,20 @@ colleagues_deal = b.opportunity(upstream, my_customer, me_rep2)  # another REP's
 colleagues_approved = b.opportunity(upstream, my_customer, me_rep2, status="APPROVED")
 their_mdf = b.mdf_request(theirs)
 partners_mdf = b.mdf_request(own)  # a MANAGER who does not manage `own`: invisible
+# Consent proposals (written by the fixture): another company's, and a data request
+# the actor's company answers, for my_customer only.
+THEIR_PROPOSAL = "cp-0000000000000001"
+OWN_REQUEST = "cp-0000000000000002"
+PROPOSALS = """
+MATCH (theirs:Partnership {id: $theirs}), (own:Partnership {id: $own})
+CREATE (:ConsentProposal {id: $their, kind: 'TIER', status: 'PENDING', fromTier: 'MEDIUM',
+  toTier: 'HIGH', proposerCompany: $x, answererCompany: $y,
+  createdAt: datetime(), expiresAt: datetime() + duration('P14D')})-[:ABOUT]->(theirs)
+CREATE (:ConsentProposal {id: $request, kind: 'DATA_REQUEST', status: 'PENDING',
+  toScope: ['IDENTITY'], toAllCustomers: false, customerIds: [$customer],
+  proposerCompany: $partner, answererCompany: $me,
+  createdAt: datetime(), expiresAt: datetime() + duration('P14D')})-[:ABOUT]->(own)
+"""
 
 
 @dataclass(frozen=True)
@@ -74,13 +89,15 @@ class Case:
     variables: tuple[tuple[str, Any], ...] = ()
     #: Where the id goes: a top-level variable, or inside ``input``.
     slot: str = "id"
+    #: A list argument of the mutation itself rather than a field of ``input``.
+    top_level: bool = False
 
     def variables_for(self, graph_id: str) -> dict[str, Any]:
         value: Any = gid(self.type_name, graph_id)
         variables = dict(self.variables)
         if self.slot == "customerIds":
             value = [value]
-        if self.slot in ("id", "userId", "courseId"):
+        if self.slot in ("id", "userId", "courseId") or self.top_level:
             variables[self.slot] = value
         else:
             variables["input"] = {**variables.get("input", {}), self.slot: value}
@@ -110,6 +127,12 @@ GRANT = "mutation($input: GrantDataLinkInput!) { grantDataLink(input: $input) { 
 REVOKE = "mutation($id: ID!) { revokeDataLink(id: $id) { id active } }"
 UPDATE_PRODUCT = """mutation($id: ID!) {
   updateProduct(id: $id, input: {name: "Renamed"}) { id name } }"""
+ACCEPT = "mutation($id: ID!) { acceptConsentProposal(id: $id) { id status } }"
+DECLINE = "mutation($id: ID!) { declineConsentProposal(id: $id) { id status } }"
+APPROVE_REQUEST = """mutation($id: ID!, $customerIds: [ID!]) {
+  approveDataRequest(id: $id, customerIds: $customerIds) { id status } }"""
+CHANGE_LINK = "mutation($id: ID!) { changeDataLink(id: $id, scope: [IDENTITY]) { id } }"
+REQUEST_LINK = "mutation($input: RequestDataLinkInput!) { requestDataLink(input: $input) { id } }"
 COMPLETION = """mutation($courseId: ID!) {
   recordCourseCompletion(courseId: $courseId, score: 90) { score } }"""
 
@@ -238,6 +261,30 @@ CASES: tuple[Case, ...] = (
         "customerIds",
     ),
     Case("revokeDataLink(id)", me_exec, REVOKE, "DataLink", their_link),
+    Case("changeDataLink(id)", me_exec, CHANGE_LINK, "DataLink", their_link),
+    # Consent.
+    Case("acceptConsentProposal(id)", me_exec, ACCEPT, "ConsentProposal", THEIR_PROPOSAL),
+    Case("declineConsentProposal(id)", me_exec, DECLINE, "ConsentProposal", THEIR_PROPOSAL),
+    Case("approveDataRequest(id)", me_exec, APPROVE_REQUEST, "ConsentProposal", THEIR_PROPOSAL),
+    Case(
+        "approveDataRequest(customerIds)",
+        me_exec,
+        APPROVE_REQUEST,
+        "Customer",
+        their_customer,
+        (("id", gid("ConsentProposal", OWN_REQUEST)),),
+        "customerIds",
+        top_level=True,
+    ),
+    Case(
+        "requestDataLink(input.partnershipId)",
+        me_exec,
+        REQUEST_LINK,
+        "Partnership",
+        theirs,
+        (("input", {"scope": ["IDENTITY"], "allCustomers": True}),),
+        "partnershipId",
+    ),
     # Catalogue and training of a vendor the actor's company is no partner of.
     Case("updateProduct(id)", me_exec, UPDATE_PRODUCT, "Product", their_product),
     Case(
@@ -253,6 +300,11 @@ CASES: tuple[Case, ...] = (
 #: Ids no table row can prove, and why.
 NO_INVISIBLE_OBJECT = {
     "recruitPartner(input.partnerId)": "every company is a public profile: none is invisible",
+    "applyToPartnerProgramme(input.vendorId)": "every company is a public profile",
+    "requestDataLink(input.customerIds)": (
+        "a request stores the ids it asks for as given and checks none: the same answer for "
+        "any id; only the owner's approval covers the ones it owns"
+    ),
 }
 
 MISSING = "zz-no-such-object"
@@ -296,8 +348,22 @@ def _answer(result: Result) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-async def graph(load_graph: GraphLoader) -> None:
+async def graph(load_graph: GraphLoader, db: Database) -> None:
     await load_graph(b.data)
+    await db.write(
+        PROPOSALS,
+        {
+            "theirs": theirs,
+            "own": own,
+            "their": THEIR_PROPOSAL,
+            "request": OWN_REQUEST,
+            "x": x,
+            "y": y,
+            "me": me,
+            "partner": partner,
+            "customer": my_customer,
+        },
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.target}-{c.invisible}" for c in CASES])

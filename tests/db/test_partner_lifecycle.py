@@ -58,6 +58,18 @@ async def recruit(gateway: Gateway, user: str, **extra: Any) -> dict[str, Any]:
     return result
 
 
+ACCEPT = """mutation($id: ID!) { acceptConsentProposal(id: $id) { status } }"""
+PENDING = """query($id: ID!) { partnership(id: $id) { pendingProposals { id kind } } }"""
+
+
+async def accept_invitation(gateway: Gateway, pid: str) -> None:
+    """The partner's EXECUTIVE accepts the invitation (docs/consent.md)."""
+    data = await gateway.ok(p_exec, PENDING, {"id": pid})
+    (invitation,) = data["partnership"]["pendingProposals"]
+    assert invitation["kind"] == "INVITATION"
+    await gateway.ok(p_exec, ACCEPT, {"id": invitation["id"]})
+
+
 async def test_an_executive_recruits_a_prospect_and_it_is_audited(
     gateway: Gateway, db: Database
 ) -> None:
@@ -154,6 +166,8 @@ async def test_the_lifecycle_moves_only_along_allowed_transitions(
     bad = await gateway.query(v_exec, TRANSITION, {"id": pid, "status": "ACTIVE"})
     assert bad.codes() == ["INVALID_TRANSITION"]
     assert bad.errors[0]["extensions"]["current"] == "PROSPECT"
+    # #13: ACTIVE needs the partner's consent too.
+    await accept_invitation(gateway, pid)
     for status in ("ONBOARDING", "ACTIVE", "SUSPENDED", "ACTIVE", "ENDED"):
         data = await gateway.ok(v_exec, TRANSITION, {"id": pid, "status": status})
         assert data["transitionPartnership"]["status"] == status
@@ -235,6 +249,8 @@ async def test_required_onboarding_items_gate_activation(gateway: Gateway) -> No
     )
     unknown = await gateway.query(v_exec, TICK, {"id": pid, "key": "nope"})
     assert unknown.codes() == ["BAD_USER_INPUT"]
+    # #13: ACTIVE needs the partner's consent too.
+    await accept_invitation(gateway, pid)
     data = await gateway.ok(v_exec, TRANSITION, {"id": pid, "status": "ACTIVE"})
     assert data["transitionPartnership"]["status"] == "ACTIVE"
 

@@ -2,8 +2,9 @@
 
 A block is a ```graphql fence whose first line is ``# as us-NNNNNN``: it runs
 as that demo user. ``"<id of fieldName>"`` in a block stands for the ``id``
-returned by the latest earlier block whose root field was ``fieldName``, so
-the examples read as a story (register a deal, then approve it).
+returned by the latest earlier block whose root field was ``fieldName`` (for a
+connection, its first node's), so the examples read as a story (register a
+deal, then approve it).
 """
 
 from __future__ import annotations
@@ -54,5 +55,7 @@ async def test_every_readme_example_runs_on_the_demo_data(gateway: Gateway) -> N
         assert not result.errors, (query, result.errors)
         data: dict[str, Any] = result.data
         for field, value in data.items():
+            if isinstance(value, dict) and value.get("edges") and "node" in value["edges"][0]:
+                value = value["edges"][0]["node"]
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 returned[field] = value["id"]

@@ -40,7 +40,8 @@ async def recruited(db: Database) -> tuple[int, int]:
         "OPTIONAL MATCH (:Company {id: $v})-[:VENDOR_IN]->(p:Partnership)"
         "<-[:PARTNER_IN]-(:Company {id: $p}) "
         "WITH count(p) AS partnerships "
-        "OPTIONAL MATCH (a:AuditEvent {action: 'partnership.recruit'}) "
+        # The partner's copy of the event (docs/consent.md) is the same event.
+        "OPTIONAL MATCH (a:AuditEvent {action: 'partnership.recruit'}) WHERE a.copyOf IS NULL "
         "RETURN partnerships, count(a) AS events",
         {"v": vendor, "p": prospect},
     )

@@ -62,6 +62,7 @@ class Builder:
         managers: tuple[str, ...] = (),
         **props: Any,
     ) -> str:
+        """Consented by both companies (docs/consent.md) unless ``props`` say otherwise."""
         pid = self._id("pa")
         self.data.partnerships.append(
             {
@@ -76,6 +77,8 @@ class Builder:
                 "vendor": vendor,
                 "partner": partner,
                 "managers": list(managers),
+                "vendorAcceptedAt": EPOCH,
+                "partnerAcceptedAt": EPOCH,
                 **props,
             }
         )
@@ -130,13 +133,25 @@ class Builder:
         all_customers: bool = False,
         expires_at: datetime | None = None,
         revoked_at: datetime | None = None,
+        ceiling: tuple[str, ...] | bool | None = True,
+        ceiling_all: bool | None = None,
     ) -> str:
+        """``ceiling`` is what the owner accepted: True (the default) its scope, as a
+        link its owner granted; None a link that never recorded a consent."""
         lid = self._id("dl")
         self.data.data_links.append(
             {
                 "id": lid,
                 "scope": list(scope),
                 "allCustomers": all_customers,
+                "ceiling": (
+                    list(scope)
+                    if ceiling is True
+                    else None
+                    if ceiling is None or ceiling is False
+                    else list(ceiling)
+                ),
+                "ceilingAllCustomers": all_customers if ceiling_all is None else ceiling_all,
                 "purpose": "joint selling",
                 "createdAt": EPOCH,
                 "expiresAt": expires_at,

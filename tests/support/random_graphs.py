@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from itertools import permutations
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -93,6 +94,7 @@ def partner_graphs(draw: st.DrawFn, shared_accounts: bool = False) -> Builder:
                 scope=tuple(draw(st.lists(st.sampled_from(GROUPS), min_size=1, unique=True))),
                 covers=covers,
                 all_customers=all_customers,
+                **draw(consent_ceilings()),
                 expires_at=draw(st.sampled_from([None, None, PAST, FUTURE])),
                 revoked_at=draw(st.sampled_from([None, None, None, PAST])),
             )
@@ -114,6 +116,19 @@ def partner_graphs(draw: st.DrawFn, shared_accounts: bool = False) -> Builder:
             groups = draw(st.lists(st.sampled_from((*GROUPS, "INTERNAL")), unique=True))
             b.sharing_policy(company, draw(st.sampled_from(TIERS)), tuple(groups))
     return b
+
+
+@st.composite
+def consent_ceilings(draw: st.DrawFn) -> dict[str, Any]:
+    """What an owner accepted for a link: mostly its scope (as granted or migrated),
+    else any set of groups, or none ever recorded, so the fuzz tests the ceiling."""
+    kind = draw(st.sampled_from(("scope", "scope", "groups", "none")))
+    ceiling: Any = True
+    if kind == "groups":
+        ceiling = tuple(draw(st.lists(st.sampled_from(GROUPS), unique=True)))
+    elif kind == "none":
+        ceiling = None
+    return {"ceiling": ceiling, "ceiling_all": draw(st.sampled_from((None, None, True, False)))}
 
 
 DEAL_STATUSES = ("SUBMITTED", "APPROVED", "REJECTED", "WON", "LOST", "EXPIRED")
@@ -213,6 +228,7 @@ def figure_graphs(draw: st.DrawFn) -> Builder:
                 scope=tuple(draw(st.lists(st.sampled_from(GROUPS), min_size=1, unique=True))),
                 covers=tuple(covered),
                 all_customers=not covered and draw(st.booleans()),
+                **draw(consent_ceilings()),
                 expires_at=draw(st.sampled_from([None, None, PAST, NEAR, FUTURE])),
                 revoked_at=draw(st.sampled_from([None, None, None, PAST])),
             )

@@ -85,9 +85,13 @@ class Reference:
                     continue
                 if {partnership["vendor"], partnership["partner"]} != {owner, viewer}:
                     continue
-                if not (link["allCustomers"] or customer["id"] in link["covers"]):
+                if not (self.covers_all(link) or customer["id"] in link["covers"]):
                     continue
-                granted = set(link["scope"]) & self.tier_groups(owner, partnership["tier"])
+                granted = (
+                    set(link["scope"])
+                    & self.tier_groups(owner, partnership["tier"])
+                    & self.ceiling(link)
+                )
                 granted.discard("INTERNAL")
                 if granted:
                     groups |= granted
@@ -254,12 +258,26 @@ class Reference:
                     continue
                 if {partnership["vendor"], partnership["partner"]} != {owner, company}:
                     continue
-                if link["allCustomers"] or customer["id"] in link["covers"]:
-                    groups |= set(link["scope"]) & self.tier_groups(owner, partnership["tier"])
+                if self.covers_all(link) or customer["id"] in link["covers"]:
+                    groups |= (
+                        set(link["scope"])
+                        & self.tier_groups(owner, partnership["tier"])
+                        & self.ceiling(link)
+                    )
             groups.discard("INTERNAL")
             if groups:
                 seen[customer["id"]] = frozenset(groups)
         return seen
+
+    @staticmethod
+    def ceiling(link: dict[str, Any]) -> set[str]:
+        """What the owner accepted for the link (docs/consent.md); none recorded, nothing."""
+        return set(link.get("ceiling") or ())
+
+    @staticmethod
+    def covers_all(link: dict[str, Any]) -> bool:
+        """All the owner's customers only if the owner accepted that too."""
+        return bool(link["allCustomers"]) and bool(link.get("ceilingAllCustomers"))
 
     def _live(self, link: dict[str, Any]) -> bool:
         expires = link.get("expiresAt")
@@ -501,7 +519,7 @@ class Reference:
                 vendor,
                 partnership_id,
             ) and self._live(link):
-                shared |= set(link["scope"]) & SHAREABLE_GROUPS
+                shared |= set(link["scope"]) & self.ceiling(link) & SHAREABLE_GROUPS
         figures: dict[str, float | None] = {
             "REGISTERED_PIPELINE": sum(
                 float(d["amount"]) for d in deals if status[d["id"]] in ("SUBMITTED", "APPROVED")

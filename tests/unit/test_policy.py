@@ -28,6 +28,8 @@ def link(**overrides: object) -> LinkFacts:
         "partnership_tier": "HIGH",
         "partnership_parties": frozenset({"o", "v"}),
         "owner_overrides": {},
+        "ceiling": ("IDENTITY", "PROFILE", "CONTACT", "FINANCIAL"),
+        "ceiling_all_customers": True,
         **overrides,
     }
     return LinkFacts(**values)  # type: ignore[arg-type]
