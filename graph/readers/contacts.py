@@ -13,7 +13,7 @@ from graph.queries.contacts import (
     CONTACTS_OF_CUSTOMERS_QUERY,
 )
 from graph.readers._base import AggregateReader, Page, PageArgs, Props, ReadScope, grouped
-from graph.readers.customers import CustomerReader
+from graph.readers.customers import CustomerReader, CustomerRow
 from policy import FieldGroup, sees_company_contacts
 
 
@@ -21,6 +21,9 @@ from policy import FieldGroup, sees_company_contacts
 class ContactRow:
     id: str
     props: Props
+    #: For a customer's contact looked up by id: the customer row whose CONTACT group
+    #: made it visible (its links are what the read counts against). None otherwise.
+    customer: CustomerRow | None = None
 
 
 class ContactReader(AggregateReader):
@@ -60,7 +63,7 @@ class ContactReader(AggregateReader):
         # batched read for all of them (node lookups of contacts only).
         customer_ids = sorted({r["customer"] for r in rows if r.get("customer")})
         customers = await self._customers.customers_by_ids(customer_ids) if customer_ids else []
-        readable = {c.id for c in customers if c is not None and FieldGroup.CONTACT in c.groups}
+        readable = {c.id: c for c in customers if c is not None and FieldGroup.CONTACT in c.groups}
         found: dict[str, ContactRow] = {}
         for r in rows:
             company = r.get("company")
@@ -70,7 +73,7 @@ class ContactReader(AggregateReader):
                 else r.get("customer") in readable
             )
             if visible:
-                found[r["id"]] = ContactRow(r["id"], r["props"])
+                found[r["id"]] = ContactRow(r["id"], r["props"], readable.get(r.get("customer")))
         return [found.get(i) for i in ids]
 
     async def _contact_pages(

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.ids import to_global_id
 from schema.nodes import node_type
 from schema.types.connections import ContactConnection, ContactEdge, page_info
+from schema.types.enums import FieldGroup
 from schema.types.node import Node
 
 
@@ -37,7 +38,13 @@ class Contact(Node):
     @classmethod
     async def load(cls, info: Info, graph_id: str) -> Self | None:
         row = await info.context.reader.contacts.contact(graph_id)
-        return cls.from_row(row) if row else None
+        if row is None:
+            return None
+        if row.customer is not None:
+            # A shared customer's contact, reached by id (node, nodes, _entities): a
+            # read of that customer's CONTACT group, as through Customer.contacts.
+            info.context.reads.note(row.customer, (FieldGroup.CONTACT,))
+        return cls.from_row(row)
 
 
 def contact_connection(page: Page[ContactRow]) -> ContactConnection:

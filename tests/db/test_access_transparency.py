@@ -48,7 +48,8 @@ r_rep2 = b.user(recipient, "REP")
 s_exec = b.user(stranger, "EXECUTIVE")
 p = b.partnership(owner, recipient, tier="HIGH", managers=(o_manager,))
 c1, c2, c3, c4 = (b.customer(owner) for _ in range(4))
-b.contact(customer=c1)
+c1_contact = b.contact(customer=c1)
+r_own_contact = b.contact(company=recipient)
 #: IDENTITY and PROFILE of c1..c3; CONTACT and FINANCIAL of c1 only. c4 is not shared.
 l1 = b.link(owner, recipient, p, scope=("IDENTITY", "PROFILE"), covers=(c1, c2, c3))
 l2 = b.link(owner, recipient, p, scope=("CONTACT", "FINANCIAL"), covers=(c1,))
@@ -170,6 +171,21 @@ async def test_entities_count(gateway: Gateway, app: Starlette) -> None:
     assert result.status == 200
     assert await reads(gateway, app, l1) == of(r_rep, 2, ["IDENTITY"])
     assert await reads(gateway, app, l2) == of(r_rep, 1, ["CONTACT"])
+
+
+async def test_a_shared_customers_contact_looked_up_by_id_counts_as_a_contact_read(
+    gateway: Gateway, app: Starlette
+) -> None:
+    query = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { name } } }"""
+    ids = [gid("Contact", c1_contact), gid("Contact", r_own_contact)]
+    data = await ok(gateway, r_rep, query, {"ids": ids})
+    assert [n["name"] for n in data["nodes"]] == [
+        f"Contact {c1_contact}",
+        f"Contact {r_own_contact}",
+    ]
+    # c1's CONTACT group came through l2 only; the recipient's own contact is no read.
+    assert await reads(gateway, app, l2) == of(r_rep, 1, ["CONTACT"])
+    assert await reads(gateway, app, l1) == {}
 
 
 async def test_a_nested_traversal_and_a_customers_contacts_count(
