@@ -18,9 +18,11 @@ from starlette.applications import Starlette
 from graph import (
     CustomerRow,
     Database,
+    DatabaseConfig,
     GraphReader,
     QueryStats,
     ReadLog,
+    ReadRecorder,
     Viewer,
     load_viewer,
     sweep_reads,
@@ -32,6 +34,7 @@ from tests.db.conftest import GraphLoader, serving
 from tests.support.builder import Builder
 from tests.support.client import Gateway
 from tests.support.customers import gid
+from tests.support.proxy import TcpProxy
 from tests.support.ws import connect, listening, served, subscribe
 
 b = Builder()
@@ -375,6 +378,34 @@ async def test_reads_the_recorder_cannot_keep_are_counted_in_metrics_and_logged(
         metrics = (await gw.client.get("/metrics")).text
     assert 'prm_access_log_reads_lost_total{reason="queue_full"} 3.0' in metrics
     assert "3 reads not recorded (queue_full)" in caplog.text
+
+
+async def test_reads_the_database_refuses_to_store_are_counted_as_lost_and_logged(
+    app: Starlette, db: Database, proxy: TcpProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    viewer = await load_viewer(db, r_rep, app.state.prm.policy)
+    log = ReadLog(viewer)
+    for c in (c1, c2):
+        log.note(await _shared_row(app, viewer, c), {_group("IDENTITY")})
+    config = DatabaseConfig(
+        uri=f"bolt://127.0.0.1:{proxy.port}",
+        user="neo4j",
+        password=make_settings().db.password,
+        retry_seconds=0.5,
+    )
+    away = Database(config)
+    lost: list[tuple[str, int]] = []
+    recorder = ReadRecorder(away, on_lost=lambda reason, n: lost.append((reason, n)))
+    try:
+        await proxy.down()
+        recorder.record(log)
+        await recorder.flush()
+    finally:
+        await recorder.close()
+        await away.close()
+    assert lost == [("write_failed", 2)]
+    assert recorder.pending == 0
+    assert "2 reads not recorded (write_failed)" in caplog.text
 
 
 # ---- helpers -----------------------------------------------------------------------
