@@ -26,7 +26,12 @@ from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
-from gateway.sweeper import start_deal_sweeper, stop_deal_sweeper
+from gateway.sweeper import (
+    start_audit_sweeper,
+    start_deal_sweeper,
+    stop_deal_sweeper,
+    stop_sweeper,
+)
 from gateway.tracing import configure_tracing
 from graph import CursorCodec, Database, ServiceUnavailable, migrate
 from graph.feed import AuditFeed
@@ -105,7 +110,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # migration runs again on the first readiness check that succeeds.
             log.warning("Neo4j unreachable at start-up; migrations deferred")
         sweeper = start_deal_sweeper(state.db, state.settings.deal_sweep_seconds)
+        audit = state.settings.audit
+        retention = start_audit_sweeper(state.db, audit.sweep_seconds, audit.retention_days)
         yield
+        await stop_sweeper(retention)
         await stop_deal_sweeper(sweeper)
         await state.feed.close()
         await state.db.close()

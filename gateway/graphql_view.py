@@ -209,7 +209,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             policy=s.policy,
             request_id=request_id,
             commands=GraphCommands(
-                s.db, viewer, s.policy, stats, deal_protection_days=s.settings.deal_protection_days
+                s.db,
+                viewer,
+                s.policy,
+                stats,
+                deal_protection_days=s.settings.deal_protection_days,
+                erasure_key=s.settings.erasure.key,
             ),
             feed=s.feed,
             request=request,

@@ -1,4 +1,5 @@
-"""The optional periodic deal sweep of a running gateway (PRM_DEAL_SWEEP_SECONDS > 0).
+"""The periodic sweeps of a running gateway: deals (PRM_DEAL_SWEEP_SECONDS > 0) and the
+audit trail's retention (PRM_AUDIT_SWEEP_SECONDS > 0, PRM_AUDIT_RETENTION_DAYS).
 
 Reads already report an open deal past its expiry as EXPIRED; the sweep writes
 it down with a ``deal.expire`` AuditEvent, so the graph and the audit trail
@@ -12,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 
-from graph import Database, GatewayError
+from graph import Database, GatewayError, sweep_old_audit_events
 from graph.commands import sweep_expired_deals
 
 log = logging.getLogger("prm.gateway")
@@ -37,9 +38,39 @@ def start_deal_sweeper(db: Database, seconds: float) -> asyncio.Task[None] | Non
     return asyncio.create_task(_every(db, seconds), name="prm-deal-sweep")
 
 
-async def stop_deal_sweeper(task: asyncio.Task[None] | None) -> None:
+async def stop_sweeper(task: asyncio.Task[None] | None) -> None:
+    """Cancel a sweep task (either kind) and wait for it."""
     if task is None:
         return
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def _audit_every(db: Database, seconds: float, retention_days: int) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            deleted = await sweep_old_audit_events(db, retention_days)
+        except GatewayError as exc:  # the database is away: try again next time
+            log.warning("audit retention sweep failed: %s", exc.message)
+            continue
+        if deleted:
+            log.info(
+                "audit retention: %d events older than %d days deleted", deleted, retention_days
+            )
+
+
+def start_audit_sweeper(
+    db: Database, seconds: float, retention_days: int
+) -> asyncio.Task[None] | None:
+    """Deletes AuditEvents past their retention every ``seconds``; none when 0. Several
+    workers sweeping at once delete each event once (a deleted node matches no more)."""
+    if seconds <= 0:
+        return None
+    return asyncio.create_task(
+        _audit_every(db, seconds, retention_days), name="prm-audit-retention"
+    )
+
+
+stop_deal_sweeper = stop_sweeper

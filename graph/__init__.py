@@ -4,6 +4,7 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 """
 
 from graph.commands import (
+    DEV_ERASURE_KEY,
     MAX_CHECKLIST,
     ChecklistItem,
     CourseInput,
@@ -18,6 +19,12 @@ from graph.commands import (
     ScorecardConfigInput,
     TierDiscountInput,
     sweep_expired_deals,
+)
+from graph.commands.erasures import (
+    OperatorErasure,
+    erase_accounts_by_domain,
+    erase_people_by_email,
+    sweep_old_audit_events,
 )
 from graph.cursors import CursorCodec
 from graph.driver import Database, DatabaseConfig, QueryStats
@@ -75,6 +82,7 @@ from graph.values import as_datetime
 from graph.viewer import Viewer, load_viewer
 
 __all__ = [
+    "DEV_ERASURE_KEY",
     "MAX_CHECKLIST",
     "MAX_VISIBLE_HOPS",
     "ActionForbidden",
@@ -119,6 +127,7 @@ __all__ = [
     "MeasureRow",
     "NetworkRow",
     "NotFound",
+    "OperatorErasure",
     "OrderField",
     "OverlapRow",
     "OversightTotals",
@@ -142,7 +151,10 @@ __all__ = [
     "UserRow",
     "Viewer",
     "as_datetime",
+    "erase_accounts_by_domain",
+    "erase_people_by_email",
     "load_viewer",
     "migrate",
     "sweep_expired_deals",
+    "sweep_old_audit_events",
 ]

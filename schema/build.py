@@ -23,6 +23,7 @@ from schema.federation import FEDERATION_VERSION
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.deals import DealMutations
+from schema.mutations.erasures import ErasureMutations
 from schema.mutations.mdf import MdfMutations
 from schema.mutations.partnerships import PartnershipMutations
 from schema.mutations.products import ProductMutations
@@ -32,6 +33,7 @@ from schema.queries.audit import AuditQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
 from schema.queries.deals import DealQueries
+from schema.queries.erasures import ErasureQueries
 from schema.queries.explore import ExploreQueries
 from schema.queries.mdf import MdfQueries
 from schema.queries.oversight import OversightQueries
@@ -58,6 +60,7 @@ QUERY_PARTS: tuple[type, ...] = (
     MdfQueries,
     OversightQueries,
     ExploreQueries,
+    ErasureQueries,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (AuditSubscriptions, DealSubscriptions)
 MUTATION_PARTS: tuple[type, ...] = (
@@ -68,6 +71,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     CourseMutations,
     MdfMutations,
     ScorecardMutations,
+    ErasureMutations,
 )
 
 

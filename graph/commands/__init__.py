@@ -13,6 +13,14 @@ from graph.commands._base import CommandSet, Done, Outcome
 from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
+from graph.commands.erasures import (
+    DEV_ERASURE_KEY,
+    ErasureCommands,
+    OperatorErasure,
+    erase_accounts_by_domain,
+    erase_people_by_email,
+    sweep_old_audit_events,
+)
 from graph.commands.mdf import MdfCommands, MdfRequestInput
 from graph.commands.partnerships import (
     MAX_CHECKLIST,
@@ -43,9 +51,11 @@ class GraphCommands:
         stats: QueryStats,
         *,
         deal_protection_days: int = DEFAULT_PROTECTION_DAYS,
+        erasure_key: str = DEV_ERASURE_KEY,
     ) -> None:
         self._args = (db, viewer, policy, stats)
         self._deal_protection_days = deal_protection_days
+        self._erasure_key = erasure_key.encode()
 
     def use_viewer(self, viewer: Viewer) -> None:
         """The viewer as reloaded after an earlier mutation of the same request."""
@@ -82,8 +92,13 @@ class GraphCommands:
     def scorecards(self) -> ScorecardCommands:
         return ScorecardCommands(*self._args)
 
+    @cached_property
+    def erasures(self) -> ErasureCommands:
+        return ErasureCommands(*self._args, erasure_key=self._erasure_key)
+
 
 __all__ = [
+    "DEV_ERASURE_KEY",
     "MAX_CHECKLIST",
     "ChecklistItem",
     "CommandSet",
@@ -94,10 +109,12 @@ __all__ = [
     "DealCommands",
     "DealInput",
     "Done",
+    "ErasureCommands",
     "GrantInput",
     "GraphCommands",
     "MdfCommands",
     "MdfRequestInput",
+    "OperatorErasure",
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
@@ -107,5 +124,8 @@ __all__ = [
     "ScorecardCommands",
     "ScorecardConfigInput",
     "TierDiscountInput",
+    "erase_accounts_by_domain",
+    "erase_people_by_email",
     "sweep_expired_deals",
+    "sweep_old_audit_events",
 ]

@@ -25,6 +25,7 @@ PROD = {
     "PRM_JWT_ISSUER": "https://idp.test",
     "PRM_JWT_AUDIENCE": "prm",
     "PRM_CURSOR_SECRET": "c" * 32,
+    "PRM_ERASURE_KEY": "e" * 32,
 }
 
 
@@ -77,6 +78,7 @@ def test_every_secret_can_be_read_from_a_file(name: str, tmp_path: Path) -> None
         "PRM_JWT_PUBLIC_KEY": "jwt.public_key",
         "PRM_CURSOR_SECRET": "cursor_secret",
         "PRM_METRICS_TOKEN": "metrics_token",
+        "PRM_ERASURE_KEY": "erasure.key",
     }[name]
     assert attrgetter(field)(settings) == value
     assert value not in repr(settings)
