@@ -112,7 +112,26 @@ async def _sweep_audit(settings: Settings) -> int:
     return 0
 
 
-async def _erase(settings: Settings, email: str | None, domain: str | None) -> int:
+async def _tombstones(settings: Settings) -> list[str]:
+    from graph import Database, tombstones
+
+    db = Database(settings.db)
+    try:
+        return await tombstones(db)
+    finally:
+        await db.close()
+
+
+def _save_tombstones(settings: Settings, out: str) -> int:
+    ids = asyncio.run(_tombstones(settings))
+    Path(out).write_text("".join(f"{i}\n" for i in ids), encoding="utf-8")
+    print(f"{len(ids)} tombstones written to {out}", file=sys.stderr)
+    return 0
+
+
+async def _erase(
+    settings: Settings, email: str | None, domain: str | None, replay: list[str] | None
+) -> int:
     """A data subject's request across every company, in one transaction (docs/privacy.md).
     The output names companies and counts, never what was erased: it ends up in logs."""
     from graph import (
@@ -120,16 +139,21 @@ async def _erase(settings: Settings, email: str | None, domain: str | None) -> i
         Database,
         erase_accounts_by_domain,
         erase_people_by_email,
+        erase_tombstoned,
         migrate,
     )
+
+    key = settings.erasure.key.encode()
 
     db = Database(settings.db)
     try:
         await migrate(db)
         if email is not None:
             done = await erase_people_by_email(db, email)
+        elif replay is not None:
+            done = await erase_tombstoned(db, replay, key)
         else:
-            done = await erase_accounts_by_domain(db, domain or "", settings.erasure.key.encode())
+            done = await erase_accounts_by_domain(db, domain or "", key)
     except BadUserInput as exc:
         print(f"prm erase: {exc.message}", file=sys.stderr)
         return 2
@@ -289,6 +313,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     target.add_argument(
         "--domain", help="erase the customer records of this account (normalized domain)"
     )
+    target.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="after restoring a backup: erase again every customer of a tombstone in FILE "
+        "(written by `prm tombstones`) or in the graph",
+    )
+    tombs = sub.add_parser(
+        "tombstones", help="save the tombstones of erased accounts (keyed hashes) to a file"
+    )
+    tombs.add_argument("--out", required=True)
     sub.add_parser("sweep-audit", help="delete AuditEvents older than PRM_AUDIT_RETENTION_DAYS")
     neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
     neo4j.add_argument("action", choices=["up", "down", "status"])
@@ -355,7 +389,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
     if args.command == "erase":
-        return asyncio.run(_erase(settings, args.email, args.domain))
+        saved = Path(args.replay).read_text(encoding="utf-8").split() if args.replay else None
+        return asyncio.run(_erase(settings, args.email, args.domain, saved))
+    if args.command == "tombstones":
+        return _save_tombstones(settings, args.out)
     if args.command == "sweep-audit":
         return asyncio.run(_sweep_audit(settings))
     if args.command == "export":

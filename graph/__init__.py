@@ -24,7 +24,9 @@ from graph.commands.erasures import (
     OperatorErasure,
     erase_accounts_by_domain,
     erase_people_by_email,
+    erase_tombstoned,
     sweep_old_audit_events,
+    tombstones,
 )
 from graph.cursors import CursorCodec
 from graph.driver import Database, DatabaseConfig, QueryStats
@@ -153,8 +155,10 @@ __all__ = [
     "as_datetime",
     "erase_accounts_by_domain",
     "erase_people_by_email",
+    "erase_tombstoned",
     "load_viewer",
     "migrate",
     "sweep_expired_deals",
     "sweep_old_audit_events",
+    "tombstones",
 ]

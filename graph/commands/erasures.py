@@ -35,14 +35,17 @@ from graph.driver import Database, QueryStats, WriteTx
 from graph.errors import BadUserInput, NotFound
 from graph.queries.erasures import (
     ACCOUNT_LOCKS_DELETED_QUERY,
+    ALL_TOMBSTONES_QUERY,
     AUDIT_EVENTS_MENTIONING_QUERY,
     AUDIT_EVENTS_SCRUBBED_QUERY,
     CONTACT_TO_ERASE_QUERY,
     CONTACTS_ERASED_QUERY,
+    CUSTOMER_ACCOUNTS_QUERY,
     CUSTOMER_TO_ERASE_QUERY,
     CUSTOMERS_ERASED_QUERY,
     CUSTOMERS_OF_DOMAIN_QUERY,
     ERASURE_RECORDED_QUERY,
+    LINK_PURPOSES_SCRUBBED_QUERY,
     OLD_AUDIT_EVENTS_DELETED_QUERY,
     PEOPLE_WITH_EMAIL_QUERY,
     TOMBSTONES_MERGED_QUERY,
@@ -191,6 +194,7 @@ async def _apply(tx: WriteTx, removal: Removal, erasure_id: str) -> Counts:
     contacts = (await tx.run(CONTACTS_ERASED_QUERY, {"ids": removal.contacts}))[0]
     users = (await tx.run(USERS_SCRUBBED_QUERY, {"ids": removal.users}))[0]
     audit = await _scrub_audit(tx, removal, erasure_id)
+    await tx.run(LINK_PURPOSES_SCRUBBED_QUERY, {"values": sorted(removal.values), "erased": ERASED})
     tombstones = (await tx.run(TOMBSTONES_MERGED_QUERY, {"ids": sorted(removal.tombstones)}))[0]
     return Counts(
         customers=int(erased["customers"]),
@@ -423,6 +427,31 @@ async def erase_accounts_by_domain(db: Database, domain: str, key: bytes) -> Ope
     return await _operator(db, ErasureKind.ACCOUNT, gather)
 
 
+async def tombstones(db: Database) -> list[str]:
+    """Every tombstone (keyed hashes only): what `prm tombstones` saves beside the backups."""
+    return [str(r["id"]) for r in await db.read(ALL_TOMBSTONES_QUERY, {})]
+
+
+async def erase_tombstoned(db: Database, saved: Iterable[str], key: bytes) -> OperatorErasure:
+    """After restoring a dump taken before some erasures: the tombstones saved since are
+    written back and every customer whose (owner, account) hashes to a tombstone is
+    erased again, as the operator. Costs one read of every customer: a restore's step."""
+    wanted = sorted(set(saved))
+
+    async def gather(tx: WriteTx) -> dict[str, Removal]:
+        await tx.run(TOMBSTONES_MERGED_QUERY, {"ids": wanted})
+        marks = {str(r["id"]) for r in await tx.run(ALL_TOMBSTONES_QUERY, {})}
+        accounts = await tx.run(CUSTOMER_ACCOUNTS_QUERY, {})
+        ids = [
+            str(c["id"])
+            for c in accounts
+            if tombstone_id(key, str(c["owner"]), account_key(str(c["id"]), c["domain"])) in marks
+        ]
+        return await _customers(tx, sorted(ids), key)
+
+    return await _operator(db, ErasureKind.ACCOUNT, gather)
+
+
 async def sweep_old_audit_events(db: Database, retention_days: int, *, batch: int = 1000) -> int:
     """Delete AuditEvents older than ``retention_days`` (PRM_AUDIT_RETENTION_DAYS), a batch
     per transaction; returns how many went."""
@@ -445,7 +474,9 @@ __all__ = [
     "OperatorErasure",
     "erase_accounts_by_domain",
     "erase_people_by_email",
+    "erase_tombstoned",
     "scrub_detail",
     "sweep_old_audit_events",
     "tombstone_id",
+    "tombstones",
 ]

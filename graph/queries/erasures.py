@@ -145,6 +145,15 @@ SET a.detail = row.detail, a.targetId = row.targetId, a.erasedAt = datetime()
 RETURN count(a) AS scrubbed
 """
 
+# Free text an owner wrote about a link ("joint selling to <account>") is searched like
+# the audit details: a purpose that names an erased value loses its text.
+LINK_PURPOSES_SCRUBBED_QUERY: LiteralString = """
+MATCH (l:DataLink)
+WHERE l.purpose IS NOT NULL AND any(v IN $values WHERE toLower(l.purpose) CONTAINS v)
+SET l.purpose = $erased
+RETURN count(l) AS scrubbed
+"""
+
 # A keyed hash of (owner, account key): `prm import` refuses the account again unless
 # forced. The hash alone says nothing of the account without the key.
 TOMBSTONES_MERGED_QUERY: LiteralString = """
@@ -201,6 +210,15 @@ ERASURE_BY_ID_QUERY: LiteralString = (
 TOMBSTONES_FOUND_QUERY: LiteralString = """
 MATCH (t:Tombstone) WHERE t.id IN $ids
 RETURN collect(t.id) AS found
+"""
+
+ALL_TOMBSTONES_QUERY: LiteralString = "MATCH (t:Tombstone) RETURN t.id AS id ORDER BY t.id"
+
+# After restoring a dump older than some erasures (docs/privacy.md, "Backups"): every
+# customer's (owner, account) for the keyed hash, compared in Python with the tombstones.
+CUSTOMER_ACCOUNTS_QUERY: LiteralString = """
+MATCH (c:Customer)-[:OWNED_BY]->(o:Company)
+RETURN c.id AS id, o.id AS owner, c.domain AS domain
 """
 
 TOMBSTONES_REMOVED_QUERY: LiteralString = """
