@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from gateway.cli import main as prm
+from gateway.sweeper import start_audit_sweeper, stop_sweeper
 from graph import Database, GraphCommands, QueryStats, load_viewer
+from graph.commands import erasures
 from policy import load_policy
 from tests.db.conftest import GraphLoader
 from tests.db.test_figures_against_reference import check_user
@@ -210,7 +212,8 @@ async def raw_graph(db: Database) -> str:
     """Every node's labels and properties and every relationship's type and properties."""
     nodes = await db.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", {})
     edges = await db.read("MATCH ()-[r]->() RETURN type(r) AS type, properties(r) AS props", {})
-    return json.dumps([nodes, edges], default=str)
+    rows = [json.dumps(r, default=str, sort_keys=True) for r in (*nodes, *edges)]
+    return "\n".join(sorted(rows))
 
 
 async def registered_and_rejected(gateway: Gateway) -> str:
@@ -565,3 +568,34 @@ async def test_an_erasure_is_in_the_executives_audit_trail_and_not_the_analysts(
         {"node": {"action": "erasure.customer", "targetId": record["id"]}}
     ]
     assert (await gateway.ok(v_analyst, AUDIT_ERASURES))["auditEvents"]["totalCount"] == 0
+
+
+async def test_an_erasure_that_fails_at_its_last_write_leaves_everything_as_it_was(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = await raw_graph(db)
+
+    async def failing(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the record could not be written")
+
+    # After the deletions, the scrubbing and the tombstone: the record is the last write.
+    monkeypatch.setattr(erasures, "_record", failing)
+    with pytest.raises(RuntimeError):
+        await erase_as(db, target)
+    assert await raw_graph(db) == before
+
+
+async def test_a_running_gateway_sweeps_audit_events_past_their_retention(db: Database) -> None:
+    await db.write(
+        "CREATE (:AuditEvent {id: 'au-old', at: datetime() - duration({days: 31}),"
+        " action: 'x', companyId: $c, targetId: $c})",
+        {"c": vendor},
+    )
+    task = start_audit_sweeper(db, 0.05, 30)
+    try:
+        async with asyncio.timeout(30):
+            while await db.read("MATCH (a:AuditEvent {id: 'au-old'}) RETURN a", {}):
+                await asyncio.sleep(0.05)
+    finally:
+        await stop_sweeper(task)
+    assert start_audit_sweeper(db, 0, 30) is None  # 0: only `prm sweep-audit`

@@ -15,6 +15,7 @@ from gateway.settings import (
     check_serving_address,
     is_loopback,
 )
+from graph import DEV_ERASURE_KEY
 from tests.support.process import run_prm
 
 JWKS = "https://idp.test/.well-known/jwks.json"
@@ -34,7 +35,14 @@ def without(env: dict[str, str], *names: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "missing", ["PRM_CURSOR_SECRET", "PRM_JWT_ISSUER", "PRM_JWT_AUDIENCE", "NEO4J_PASSWORD"]
+    "missing",
+    [
+        "PRM_CURSOR_SECRET",
+        "PRM_JWT_ISSUER",
+        "PRM_JWT_AUDIENCE",
+        "NEO4J_PASSWORD",
+        "PRM_ERASURE_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_each_required_setting(missing: str) -> None:
     with pytest.raises(SettingsError, match=missing):
@@ -59,6 +67,23 @@ def test_the_cursor_secret_is_never_derived_from_a_public_key_or_a_url(
 def test_a_short_production_cursor_secret_is_refused() -> None:
     with pytest.raises(SettingsError, match="at least 32 characters"):
         Settings.from_env({**PROD, "PRM_CURSOR_SECRET": "c" * 31})
+
+
+@pytest.mark.parametrize("key", [DEV_ERASURE_KEY, "e" * 31])
+def test_production_refuses_the_development_or_a_short_erasure_key(key: str) -> None:
+    with pytest.raises(SettingsError, match="PRM_ERASURE_KEY"):
+        Settings.from_env({**PROD, "PRM_ERASURE_KEY": key})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PRM_AUDIT_RETENTION_DAYS", "0"), ("PRM_AUDIT_SWEEP_SECONDS", "-1")],
+)
+def test_a_retention_that_keeps_nothing_or_a_negative_sweep_is_refused(
+    name: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
 
 
 def test_development_derives_the_cursor_secret_from_its_hs256_secret_only() -> None:
