@@ -286,6 +286,10 @@ class ErasureCommands(CommandSet):
             owner, removal = next(iter(by_owner.items()))
             erasure_id = _erasure_id()
             counts = await _apply(tx, removal, erasure_id)
+            if not counts.customers:
+                # A concurrent erasure deleted it while this one waited for its lock:
+                # the customer no longer exists (and this transaction rolls back).
+                raise NotFound("Customer", argument="id")
             await _record(
                 tx,
                 owner,
@@ -311,6 +315,8 @@ class ErasureCommands(CommandSet):
             removal.remember("contact", rows[0]["props"])
             erasure_id = _erasure_id()
             counts = await _apply(tx, removal, erasure_id)
+            if not counts.contacts:  # erased meanwhile by a concurrent erasure
+                raise NotFound("Contact", argument="id")
             await _record(
                 tx,
                 self.viewer.company_id,
@@ -365,6 +371,8 @@ async def _operator(db: Database, kind: ErasureKind, gather: Gather) -> Operator
                 continue
             erasure_id = _erasure_id()
             counts = await _apply(tx, removal, erasure_id)
+            if not (counts.customers or counts.contacts or counts.users):
+                continue  # a concurrent erasure got there first: nothing to record
             await _record(tx, company, kind, OPERATOR, counts, erasure_id, audited=True)
             records[company] = (erasure_id, counts)
         return OperatorErasure(records)

@@ -600,3 +600,18 @@ async def test_a_running_gateway_sweeps_audit_events_past_their_retention(db: Da
     finally:
         await stop_sweeper(task)
     assert start_audit_sweeper(db, 0, 30) is None  # 0: only `prm sweep-audit`
+
+
+async def test_of_concurrent_erasures_of_one_customer_one_erases_and_the_others_read_not_found(
+    gateway: Gateway,
+) -> None:
+    results = await asyncio.gather(
+        *(gateway.query(v_exec, ERASE_CUSTOMER, variables_of(target)) for _ in range(4))
+    )
+    assert sorted(tuple(r.codes()) for r in results) == [
+        (),
+        ("NOT_FOUND",),
+        ("NOT_FOUND",),
+        ("NOT_FOUND",),
+    ]
+    assert (await gateway.ok(v_exec, ERASURES))["erasures"]["totalCount"] == 1
