@@ -59,6 +59,9 @@ colleagues_deal = b.opportunity(upstream, my_customer, me_rep2)  # another REP's
 colleagues_approved = b.opportunity(upstream, my_customer, me_rep2, status="APPROVED")
 their_mdf = b.mdf_request(theirs)
 partners_mdf = b.mdf_request(own)  # a MANAGER who does not manage `own`: invisible
+# Erasure: contacts of another company's customer, and of the actor's own company.
+their_contact = b.contact(customer=their_customer)
+my_contact = b.contact(company=me)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ GRANT = "mutation($input: GrantDataLinkInput!) { grantDataLink(input: $input) { 
 REVOKE = "mutation($id: ID!) { revokeDataLink(id: $id) { id active } }"
 UPDATE_PRODUCT = """mutation($id: ID!) {
   updateProduct(id: $id, input: {name: "Renamed"}) { id name } }"""
+ERASE_CUSTOMER = "mutation($id: ID!) { eraseCustomer(id: $id) { id kind } }"
+ERASE_CONTACT = "mutation($id: ID!) { eraseContact(id: $id) { id kind } }"
 COMPLETION = """mutation($courseId: ID!) {
   recordCourseCompletion(courseId: $courseId, score: 90) { score } }"""
 
@@ -240,6 +245,12 @@ CASES: tuple[Case, ...] = (
     Case("revokeDataLink(id)", me_exec, REVOKE, "DataLink", their_link),
     # Catalogue and training of a vendor the actor's company is no partner of.
     Case("updateProduct(id)", me_exec, UPDATE_PRODUCT, "Product", their_product),
+    # Erasure: only the owner's EXECUTIVE erases; to anyone else the object is not there.
+    Case("eraseCustomer(id)", me_exec, ERASE_CUSTOMER, "Customer", their_customer),
+    Case("eraseCustomer(id)", me_exec, ERASE_CUSTOMER, "Customer", partner_customer),
+    Case("eraseCustomer(id)", me_mgr, ERASE_CUSTOMER, "Customer", my_customer),
+    Case("eraseContact(id)", me_exec, ERASE_CONTACT, "Contact", their_contact),
+    Case("eraseContact(id)", me_rep, ERASE_CONTACT, "Contact", my_contact),
     Case(
         "recordCourseCompletion(courseId)",
         me_rep,
