@@ -44,7 +44,6 @@ def production(**extra: str) -> dict[str, str]:
         "PRM_JWT_PUBLIC_KEY": PUBLIC_PEM,
         "PRM_JWT_ISSUER": "https://idp.test",
         "PRM_JWT_AUDIENCE": "prm",
-        "PRM_ERASURE_KEY": "test-erasure-key-0123456789abcdef0123",
         **extra,
     }
 

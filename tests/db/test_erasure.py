@@ -23,6 +23,7 @@ from gateway.sweeper import start_audit_sweeper, stop_sweeper
 from graph import Database, GraphCommands, QueryStats, load_viewer
 from graph.commands import erasures
 from policy import load_policy
+from tests.conftest import make_settings
 from tests.db.conftest import GraphLoader
 from tests.db.test_figures_against_reference import check_user
 from tests.support.builder import PAST, Builder
@@ -478,7 +479,8 @@ async def erase_as(db: Database, customer_id: str) -> None:
     """Erase a customer as the vendor's EXECUTIVE through the commands (no HTTP)."""
     policy = load_policy()
     viewer = await load_viewer(db, v_exec, policy)
-    commands = GraphCommands(db, viewer, policy, QueryStats())
+    key = make_settings().erasure.key  # the app's and `prm`'s (the cli fixture)
+    commands = GraphCommands(db, viewer, policy, QueryStats(), erasure_key=key)
     await commands.erasures.erase_customer(customer_id)
 
 
