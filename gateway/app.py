@@ -26,7 +26,12 @@ from gateway.persisted import PersistedQueries
 from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings
 from gateway.state import AppState
-from gateway.sweeper import start_deal_sweeper, start_read_sweeper, stop_deal_sweeper
+from gateway.sweeper import (
+    start_audit_sweeper,
+    start_deal_sweeper,
+    start_read_sweeper,
+    stop_sweeper,
+)
 from gateway.tracing import configure_tracing
 from graph import CursorCodec, Database, ReadRecorder, ServiceUnavailable, migrate
 from graph.feed import AuditFeed
@@ -113,9 +118,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("Neo4j unreachable at start-up; migrations deferred")
         sweeper = start_deal_sweeper(state.db, state.settings.deal_sweep_seconds)
         read_sweeper = start_read_sweeper(state.db, state.settings.access_log)
+        audit = state.settings.audit
+        retention = start_audit_sweeper(state.db, audit.sweep_seconds, audit.retention_days)
         yield
-        await stop_deal_sweeper(sweeper)
-        await stop_deal_sweeper(read_sweeper)
+        await stop_sweeper(retention)
+        await stop_sweeper(sweeper)
+        await stop_sweeper(read_sweeper)
         await state.recorder.close()
         await state.feed.close()
         await state.db.close()

@@ -1,4 +1,5 @@
-"""``prm``: the one command-line entry point (serve, migrate, seed, tokens, schema, neo4j)."""
+"""``prm``: the one command-line entry point (serve, migrate, seed, tokens, schema, neo4j,
+import, export, erase, sweeps)."""
 
 from __future__ import annotations
 
@@ -106,6 +107,77 @@ async def _export(
     return 0
 
 
+async def _sweep_audit(settings: Settings) -> int:
+    from graph import Database, sweep_old_audit_events
+
+    db = Database(settings.db)
+    try:
+        deleted = await sweep_old_audit_events(db, settings.audit.retention_days)
+    finally:
+        await db.close()
+    print(f"audit events older than {settings.audit.retention_days} days deleted: {deleted}")
+    return 0
+
+
+async def _tombstones(settings: Settings) -> list[str]:
+    from graph import Database, tombstones
+
+    db = Database(settings.db)
+    try:
+        return await tombstones(db)
+    finally:
+        await db.close()
+
+
+def _save_tombstones(settings: Settings, out: str) -> int:
+    ids = asyncio.run(_tombstones(settings))
+    Path(out).write_text("".join(f"{i}\n" for i in ids), encoding="utf-8")
+    print(f"{len(ids)} tombstones written to {out}", file=sys.stderr)
+    return 0
+
+
+async def _erase(
+    settings: Settings, email: str | None, domain: str | None, replay: list[str] | None
+) -> int:
+    """A data subject's request across every company, in one transaction (docs/privacy.md).
+    The output names companies and counts, never what was erased: it ends up in logs."""
+    from graph import (
+        BadUserInput,
+        Database,
+        erase_accounts_by_domain,
+        erase_people_by_email,
+        erase_tombstoned,
+        migrate,
+    )
+
+    key = settings.erasure.key.encode()
+
+    db = Database(settings.db)
+    try:
+        await migrate(db)
+        if email is not None:
+            done = await erase_people_by_email(db, email)
+        elif replay is not None:
+            done = await erase_tombstoned(db, replay, key)
+        else:
+            done = await erase_accounts_by_domain(db, domain or "", key)
+    except BadUserInput as exc:
+        print(f"prm erase: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    for company, (erasure_id, counts) in sorted(done.records.items()):
+        figures = ", ".join(f"{k}={v}" for k, v in counts.detail().items() if v)
+        print(f"{company}: erasure {erasure_id}: {figures}")
+    total = done.total
+    print(
+        f"erased in {len(done.records)} companies: {total.customers} customers, "
+        f"{total.contacts} contacts, {total.users} users",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _write_errors(path: str, errors: Sequence[RowError]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -122,6 +194,7 @@ async def _import(
     checkpoint: str | None,
     restart: bool,
     errors_out: str | None,
+    force: bool = False,
 ) -> int:
     from graph import Database, migrate
     from graph.importing import ConfigError, load_config, run_import
@@ -137,6 +210,8 @@ async def _import(
             checkpoint=Path(checkpoint or f"{config_path}.checkpoint.json"),
             restart=restart,
             progress=sys.stderr.isatty(),
+            erasure_key=settings.erasure.key,
+            force=force,
         )
     except ConfigError as exc:
         print(f"prm import: {exc}", file=sys.stderr)
@@ -150,8 +225,13 @@ async def _import(
     written = ", ".join(f"{k}={v}" for k, v in report.written.items())
     unchanged = "".join(f"; {n} existing {k} left unchanged" for k, n in report.unchanged.items())
     resumed = f" (resumed after {report.resumed_from})" if report.resumed_from else ""
+    readmitted = (
+        f"; {report.readmitted} erased accounts imported again (--force)"
+        if report.readmitted
+        else ""
+    )
     print(
-        f"imported {written}{unchanged}; {len(report.errors)} rows skipped{resumed}",
+        f"imported {written}{unchanged}{readmitted}; {len(report.errors)} rows skipped{resumed}",
         file=sys.stderr,
     )
     return 1 if report.errors else 0
@@ -228,6 +308,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.add_argument("--checkpoint", help="resume file (default: CONFIG.checkpoint.json)")
     imp.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
     imp.add_argument("--errors", help="also write the skipped rows to this CSV file")
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="import customers of erased accounts too (their tombstones are removed)",
+    )
+    erase = sub.add_parser(
+        "erase",
+        help="a data subject's erasure across every company (docs/privacy.md)",
+        description="Exit status: 0 done (also when nothing matched), 2 bad argument.",
+    )
+    target = erase.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--email", help="erase the contacts with this address; deactivate and scrub such users"
+    )
+    target.add_argument(
+        "--domain", help="erase the customer records of this account (normalized domain)"
+    )
+    target.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="after restoring a backup: erase again every customer of a tombstone in FILE "
+        "(written by `prm tombstones`) or in the graph",
+    )
+    tombs = sub.add_parser(
+        "tombstones", help="save the tombstones of erased accounts (keyed hashes) to a file"
+    )
+    tombs.add_argument("--out", required=True)
+    sub.add_parser("sweep-audit", help="delete AuditEvents older than PRM_AUDIT_RETENTION_DAYS")
     neo4j = sub.add_parser("neo4j", help="local Neo4j: up, down, status")
     neo4j.add_argument("action", choices=["up", "down", "status"])
     neo4j.add_argument("--instance", default="dev")
@@ -282,8 +390,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "import":
         return asyncio.run(
-            _import(settings, args.config, args.company, args.checkpoint, args.restart, args.errors)
+            _import(
+                settings,
+                args.config,
+                args.company,
+                args.checkpoint,
+                args.restart,
+                args.errors,
+                args.force,
+            )
         )
+    if args.command == "erase":
+        saved = Path(args.replay).read_text(encoding="utf-8").split() if args.replay else None
+        return asyncio.run(_erase(settings, args.email, args.domain, saved))
+    if args.command == "tombstones":
+        return _save_tombstones(settings, args.out)
+    if args.command == "sweep-audit":
+        return asyncio.run(_sweep_audit(settings))
     if args.command == "export":
         return asyncio.run(
             _export(settings, args.user, args.format, args.out, args.owner, args.page_size)

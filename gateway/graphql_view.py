@@ -222,6 +222,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 stats,
                 deal_protection_days=s.settings.deal_protection_days,
                 consent_proposal_days=s.settings.consent_proposal_days,
+                erasure_key=s.settings.erasure.key,
             ),
             reads=ReadLog(viewer),
             feed=s.feed,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from gateway.limits import Limits
-from graph import DatabaseConfig
+from graph import DEV_ERASURE_KEY, DatabaseConfig
 from policy import (
     DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     DEFAULT_MAX_NETWORK_DEPTH,
@@ -30,6 +30,7 @@ SECRETS = (
     "PRM_JWT_PUBLIC_KEY",  # or PRM_JWT_PUBLIC_KEY_FILE
     "PRM_CURSOR_SECRET",  # or PRM_CURSOR_SECRET_FILE
     "PRM_METRICS_TOKEN",  # or PRM_METRICS_TOKEN_FILE
+    "PRM_ERASURE_KEY",  # or PRM_ERASURE_KEY_FILE
 )
 #: The shortest production cursor secret: an HMAC-SHA256 key of at least 256 bits of text.
 MIN_CURSOR_SECRET = 32
@@ -91,6 +92,28 @@ class PersistedSettings:
     queries_file: Path | None = None
 
 
+@dataclass(frozen=True)
+class ErasureSettings:
+    """Erasure (docs/privacy.md): the key of the tombstones' keyed hash (PRM_ERASURE_KEY).
+
+    The same key on every worker and for `prm import`, and kept: under another key
+    the tombstones of earlier erasures no longer match and erased accounts can be
+    imported again."""
+
+    key: str = field(default=DEV_ERASURE_KEY, repr=False)
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """How long AuditEvents are kept (PRM_AUDIT_RETENTION_DAYS) and how often a running
+    gateway deletes older ones (PRM_AUDIT_SWEEP_SECONDS; 0: only `prm sweep-audit`)."""
+
+    #: A year and a month: a full year of history for the yearly review of a
+    #: partnership, the same window as the access log's (docs/privacy.md, "Retention").
+    retention_days: int = 400
+    sweep_seconds: float = 3600.0
+
+
 def _dev_database() -> DatabaseConfig:
     return DatabaseConfig(password=DEV_NEO4J_PASSWORD)
 
@@ -125,6 +148,8 @@ class Settings:
     ws: SocketLimits = field(default_factory=SocketLimits)
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
     access_log: AccessLogSettings = field(default_factory=AccessLogSettings)
+    erasure: ErasureSettings = field(default_factory=ErasureSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     max_body_bytes: int = 100_000
     # The developer conveniences below default to on; production turns them off
     # unless their variable says otherwise (from_env).
@@ -241,6 +266,14 @@ class Settings:
         metrics = flag("PRM_METRICS", d.metrics and (not prod or metrics_token is not None))
         if prod and metrics and metrics_token is None:
             raise SettingsError("PRM_ENV=prod serves /metrics only behind PRM_METRICS_TOKEN(_FILE)")
+        erasure_key = secret("PRM_ERASURE_KEY", None if prod else d.erasure.key)
+        if prod and (
+            erasure_key is None or erasure_key == DEV_ERASURE_KEY or len(erasure_key) < 32
+        ):
+            raise SettingsError(
+                "PRM_ENV=prod needs PRM_ERASURE_KEY(_FILE) of at least 32 characters (e.g."
+                " `openssl rand -hex 32`), kept: the tombstones of erased accounts depend on it"
+            )
         log_format = text("PRM_LOG_FORMAT", "json" if prod else d.log_format)
         if log_format not in ("json", "text"):
             raise SettingsError(f"PRM_LOG_FORMAT must be json or text, got {log_format!r}")
@@ -314,6 +347,11 @@ class Settings:
             introspection=flag("PRM_INTROSPECTION", d.introspection and not prod),
             federation=flag("PRM_FEDERATION", d.federation and not prod),
             expose_stats=flag("PRM_EXPOSE_STATS", d.expose_stats and not prod),
+            erasure=ErasureSettings(key=erasure_key or d.erasure.key),
+            audit=AuditSettings(
+                retention_days=integer("PRM_AUDIT_RETENTION_DAYS", d.audit.retention_days),
+                sweep_seconds=number("PRM_AUDIT_SWEEP_SECONDS", d.audit.sweep_seconds),
+            ),
             max_body_bytes=integer("PRM_MAX_BODY_BYTES", d.max_body_bytes),
             log_level=text("PRM_LOG_LEVEL", d.log_level),
             log_format="json" if log_format == "json" else "text",
@@ -352,6 +390,10 @@ class Settings:
             raise SettingsError("PRM_ACCESS_LOG_SWEEP_SECONDS must be positive")
         if settings.access_log.max_pending < 1:
             raise SettingsError("PRM_ACCESS_LOG_MAX_PENDING must be at least 1")
+        if not 1 <= settings.audit.retention_days <= 36500:
+            raise SettingsError("PRM_AUDIT_RETENTION_DAYS must be between 1 and 36500")
+        if not settings.audit.sweep_seconds >= 0:  # also NaN
+            raise SettingsError("PRM_AUDIT_SWEEP_SECONDS must be 0 (off) or positive")
         if settings.deal_sweep_seconds < 0:
             raise SettingsError("PRM_DEAL_SWEEP_SECONDS must be 0 (off) or positive")
         return settings

@@ -1,5 +1,6 @@
-"""The periodic sweeps of a running gateway: the optional deal sweep
-(PRM_DEAL_SWEEP_SECONDS > 0), and the access log's retention (always on).
+"""The periodic sweeps of a running gateway: deals and consent proposals
+(PRM_DEAL_SWEEP_SECONDS > 0), the access log's retention (always on), and the audit
+trail's retention (PRM_AUDIT_SWEEP_SECONDS > 0, PRM_AUDIT_RETENTION_DAYS).
 
 Reads already report an open deal past its expiry as EXPIRED; the sweep writes
 it down with a ``deal.expire`` AuditEvent, so the graph and the audit trail
@@ -14,7 +15,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from graph import Database, GatewayError, sweep_reads
+from graph import Database, GatewayError, sweep_old_audit_events, sweep_reads
 from graph.commands import sweep_expired_deals, sweep_expired_proposals
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ def start_deal_sweeper(db: Database, seconds: float) -> asyncio.Task[None] | Non
     return asyncio.create_task(_every(db, seconds), name="prm-deal-sweep")
 
 
-async def stop_deal_sweeper(task: asyncio.Task[None] | None) -> None:
+async def stop_sweeper(task: asyncio.Task[None] | None) -> None:
+    """Cancel a sweep task (either kind) and wait for it."""
     if task is None:
         return
     task.cancel()
@@ -72,3 +74,32 @@ def start_read_sweeper(db: Database, settings: AccessLogSettings) -> asyncio.Tas
     return asyncio.create_task(
         _reads_every(db, settings.retention_days, settings.sweep_seconds), name="prm-read-sweep"
     )
+
+
+async def _audit_every(db: Database, seconds: float, retention_days: int) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            deleted = await sweep_old_audit_events(db, retention_days)
+        except GatewayError as exc:  # the database is away: try again next time
+            log.warning("audit retention sweep failed: %s", exc.message)
+            continue
+        if deleted:
+            log.info(
+                "audit retention: %d events older than %d days deleted", deleted, retention_days
+            )
+
+
+def start_audit_sweeper(
+    db: Database, seconds: float, retention_days: int
+) -> asyncio.Task[None] | None:
+    """Deletes AuditEvents past their retention every ``seconds``; none when 0. Several
+    workers sweeping at once delete each event once (a deleted node matches no more)."""
+    if seconds <= 0:
+        return None
+    return asyncio.create_task(
+        _audit_every(db, seconds, retention_days), name="prm-audit-retention"
+    )
+
+
+stop_deal_sweeper = stop_sweeper

@@ -5,6 +5,7 @@ Knows nothing of GraphQL. ``schema`` imports only what is exported here.
 
 from graph.access_log import ReadLog, ReadRecorder, sweep_reads
 from graph.commands import (
+    DEV_ERASURE_KEY,
     MAX_CHECKLIST,
     MAX_REQUESTED_CUSTOMERS,
     ChecklistItem,
@@ -23,6 +24,14 @@ from graph.commands import (
     TierDiscountInput,
     sweep_expired_deals,
     sweep_expired_proposals,
+)
+from graph.commands.erasures import (
+    OperatorErasure,
+    erase_accounts_by_domain,
+    erase_people_by_email,
+    erase_tombstoned,
+    sweep_old_audit_events,
+    tombstones,
 )
 from graph.cursors import CursorCodec
 from graph.driver import Database, DatabaseConfig, QueryStats
@@ -85,6 +94,7 @@ from graph.viewer import Viewer, load_viewer
 
 __all__ = [
     "DEFAULT_FIRST",
+    "DEV_ERASURE_KEY",
     "MAX_CHECKLIST",
     "MAX_FIRST",
     "MAX_REQUESTED_CUSTOMERS",
@@ -135,6 +145,7 @@ __all__ = [
     "Narrowing",
     "NetworkRow",
     "NotFound",
+    "OperatorErasure",
     "OrderField",
     "OverlapRow",
     "OversightTotals",
@@ -160,9 +171,14 @@ __all__ = [
     "UserRow",
     "Viewer",
     "as_datetime",
+    "erase_accounts_by_domain",
+    "erase_people_by_email",
+    "erase_tombstoned",
     "load_viewer",
     "migrate",
     "sweep_expired_deals",
     "sweep_expired_proposals",
+    "sweep_old_audit_events",
     "sweep_reads",
+    "tombstones",
 ]

@@ -54,6 +54,7 @@ from policy._deals import (
     sees_deal_conflict,
     shares_on_registration,
 )
+from policy._erasures import OPERATOR, ErasureKind, may_erase
 from policy._explore import (
     DEFAULT_MAX_NETWORK_DEPTH,
     DEFAULT_MIN_BUCKET,
@@ -137,12 +138,14 @@ __all__ = [
     "MAX_SCORE",
     "MDF_DECISIONS",
     "OPEN_DEAL_STATUSES",
+    "OPERATOR",
     "SHAREABLE_GROUPS",
     "TRANSITIONS",
     "Actor",
     "AuditView",
     "Criterion",
     "CriterionScore",
+    "ErasureKind",
     "FieldGroup",
     "Grant",
     "LinkFacts",
@@ -183,6 +186,7 @@ __all__ = [
     "may_configure_scorecard",
     "may_decide_deal",
     "may_decide_mdf",
+    "may_erase",
     "may_manage_offerings",
     "may_record_completion",
     "may_register_deal",

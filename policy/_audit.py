@@ -23,9 +23,10 @@ class AuditView:
 
 def audit_view(role: str) -> AuditView:
     """EXECUTIVEs read everything; ANALYSTs the company's events without details and without
-    MDF (MdfRequests are invisible to them); the other roles their own actions."""
+    MDF (MdfRequests are invisible to them) nor erasures (an erasure's record is the
+    EXECUTIVE's); the other roles their own actions."""
     if role == Role.EXECUTIVE:
         return AuditView(company_wide=True, details=True)
     if role == Role.ANALYST:
-        return AuditView(company_wide=True, details=False, hidden=("mdf.",))
+        return AuditView(company_wide=True, details=False, hidden=("mdf.", "erasure."))
     return AuditView(company_wide=False, details=True)

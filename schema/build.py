@@ -24,6 +24,7 @@ from schema.mutations.consent import ConsentMutations
 from schema.mutations.courses import CourseMutations
 from schema.mutations.data_sharing import DataSharingMutations
 from schema.mutations.deals import DealMutations
+from schema.mutations.erasures import ErasureMutations
 from schema.mutations.mdf import MdfMutations
 from schema.mutations.partnerships import PartnershipMutations
 from schema.mutations.products import ProductMutations
@@ -34,6 +35,7 @@ from schema.queries.consent import ConsentQueries
 from schema.queries.courses import CourseQueries
 from schema.queries.data_sharing import DataSharingQueries
 from schema.queries.deals import DealQueries
+from schema.queries.erasures import ErasureQueries
 from schema.queries.explore import ExploreQueries
 from schema.queries.mdf import MdfQueries
 from schema.queries.oversight import OversightQueries
@@ -61,6 +63,7 @@ QUERY_PARTS: tuple[type, ...] = (
     OversightQueries,
     ExploreQueries,
     ConsentQueries,
+    ErasureQueries,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (AuditSubscriptions, DealSubscriptions)
 MUTATION_PARTS: tuple[type, ...] = (
@@ -72,6 +75,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     MdfMutations,
     ScorecardMutations,
     ConsentMutations,
+    ErasureMutations,
 )
 
 

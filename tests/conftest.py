@@ -54,6 +54,8 @@ def make_settings(**overrides: str) -> Settings:
         "PRM_JWT_SECRET": "test-secret-0123456789abcdef0123456789",
         # Production requires one (tests/unit/test_settings_fail_closed.py).
         "PRM_CURSOR_SECRET": "test-cursor-secret-0123456789abcdef01234",
+        # So does the tombstones' key (docs/privacy.md).
+        "PRM_ERASURE_KEY": "test-erasure-key-0123456789abcdef012345",
         "PRM_EXPOSE_STATS": "true",
         # The suites' nested and heavily aliased operations go beyond production's
         # query limits; tests/db/test_admission.py checks those limits themselves.

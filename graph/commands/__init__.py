@@ -20,6 +20,14 @@ from graph.commands.consent import (
 from graph.commands.courses import CourseCommands, CourseInput
 from graph.commands.data_sharing import DataSharingCommands, GrantInput
 from graph.commands.deals import DealCommands, DealInput, sweep_expired_deals
+from graph.commands.erasures import (
+    DEV_ERASURE_KEY,
+    ErasureCommands,
+    OperatorErasure,
+    erase_accounts_by_domain,
+    erase_people_by_email,
+    sweep_old_audit_events,
+)
 from graph.commands.mdf import MdfCommands, MdfRequestInput
 from graph.commands.partnerships import (
     MAX_CHECKLIST,
@@ -51,10 +59,12 @@ class GraphCommands:
         *,
         deal_protection_days: int = DEFAULT_PROTECTION_DAYS,
         consent_proposal_days: int = DEFAULT_PROPOSAL_DAYS,
+        erasure_key: str = DEV_ERASURE_KEY,
     ) -> None:
         self._args = (db, viewer, policy, stats)
         self._deal_protection_days = deal_protection_days
         self._proposal_days = consent_proposal_days
+        self._erasure_key = erasure_key.encode()
 
     def use_viewer(self, viewer: Viewer) -> None:
         """The viewer as reloaded after an earlier mutation of the same request."""
@@ -95,8 +105,13 @@ class GraphCommands:
     def scorecards(self) -> ScorecardCommands:
         return ScorecardCommands(*self._args)
 
+    @cached_property
+    def erasures(self) -> ErasureCommands:
+        return ErasureCommands(*self._args, erasure_key=self._erasure_key)
+
 
 __all__ = [
+    "DEV_ERASURE_KEY",
     "MAX_CHECKLIST",
     "MAX_REQUESTED_CUSTOMERS",
     "ChecklistItem",
@@ -110,11 +125,13 @@ __all__ = [
     "DealCommands",
     "DealInput",
     "Done",
+    "ErasureCommands",
     "GrantInput",
     "GraphCommands",
     "MdfCommands",
     "MdfRequestInput",
     "Narrowing",
+    "OperatorErasure",
     "Outcome",
     "PartnershipCommands",
     "ProductChanges",
@@ -124,6 +141,9 @@ __all__ = [
     "ScorecardCommands",
     "ScorecardConfigInput",
     "TierDiscountInput",
+    "erase_accounts_by_domain",
+    "erase_people_by_email",
     "sweep_expired_deals",
     "sweep_expired_proposals",
+    "sweep_old_audit_events",
 ]

@@ -4,6 +4,9 @@
   with its file and line and skipped, never half-written.
 - Each batch is one write transaction (all of its rows or none) that MERGEs
   on ids derived from the CRM's record ids: a re-run creates no duplicates.
+- A customer whose account was erased from the importing company (its tombstone,
+  graph/commands/erasures.py) is skipped and reported, unless ``force``: then it
+  is imported and its tombstone removed, in the batch's transaction.
 - After each committed batch a checkpoint file records the last line done;
   an interrupted import run again continues after it (``restart`` ignores
   it). A finished import deletes its checkpoint.
@@ -22,10 +25,13 @@ from typing import Any
 
 from tqdm import tqdm
 
+from graph.commands.erasures import DEV_ERASURE_KEY, tombstone_id
 from graph.driver import Database, WriteTx
 from graph.importing.config import ConfigError, EntityMapping, ImportConfig
 from graph.importing.fields import ENTITIES, InvalidValue
+from graph.queries.erasures import TOMBSTONES_FOUND_QUERY, TOMBSTONES_REMOVED_QUERY
 from graph.queries.imports import COMPANY_EXISTS_QUERY
+from policy import account_key
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list[RowError])
     #: Where this run took over from a checkpoint: entity -> last line already done.
     resumed_from: dict[str, int] = field(default_factory=dict[str, int])
+    #: Customers of erased accounts imported again (``force``): their tombstones went.
+    readmitted: int = 0
 
 
 @dataclass
@@ -210,6 +218,8 @@ async def run_import(
     restart: bool = False,
     progress: bool = False,
     on_batch: Callable[[str, int], None] | None = None,
+    erasure_key: str = DEV_ERASURE_KEY,
+    force: bool = False,
 ) -> ImportReport:
     """Import every mapped file in dependency order for ``company``, the importing
     company: every record id is scoped by it, and no row reaches another company's
@@ -221,7 +231,7 @@ async def run_import(
     for mapping in config.mappings:  # every header before any write
         next(_records(mapping, config.delimiter), None)
     state = Checkpoint.open(checkpoint, _digest(config, company), restart)
-    run = _Run(db, config, company, state, on_batch)
+    run = _Run(db, config, company, state, on_batch, _Tombstones(erasure_key.encode(), force))
     total = sum(_count(m, config.delimiter) for m in config.mappings)
     with tqdm(total=total, unit="row", desc="import", disable=not progress) as bar:
         for mapping in config.mappings:
@@ -238,7 +248,9 @@ class _Run:
         company: str,
         state: Checkpoint,
         on_batch: Callable[[str, int], None] | None,
+        tombstones: _Tombstones,
     ) -> None:
+        self.tombstones = tombstones
         self.db = db
         self.config = config
         self.company = company
@@ -290,11 +302,12 @@ class _Run:
     async def _flush(
         self, mapping: EntityMapping, batch: list[_Row], errors: list[RowError], last_line: int
     ) -> None:
-        outcomes = await _write(self.db, mapping.entity, self.company, batch)
+        outcomes = await _write(self.db, mapping.entity, self.company, batch, self.tombstones)
+        self.report.readmitted += sum(1 for r in batch if outcomes.get(r.line) == "readmitted")
         written = unchanged = 0
         for row in batch:
             outcome = outcomes.get(row.line, "missing")
-            if outcome == "written":
+            if outcome in ("written", "readmitted"):
                 written += 1
             elif outcome == "unchanged":
                 unchanged += 1
@@ -320,19 +333,54 @@ _SKIPPED = {
     "missing": "{ref} does not exist; row skipped",
     "taken": "the record id leads to data the importing company did not import; row skipped",
     "other_partner": "the record id already names a partnership with another partner; row skipped",
+    "erased": "the account was erased from the importing company (docs/privacy.md); row "
+    "skipped; --force imports it again",
     "live": "{ref} already has a partnership with the importing company that has not ended; "
     "row skipped",
 }
 
 
-async def _write(db: Database, entity: str, company: str, rows: list[_Row]) -> dict[int, str]:
+@dataclass(frozen=True)
+class _Tombstones:
+    """How the import meets erased accounts: the erasure key, and whether to readmit them."""
+
+    key: bytes
+    force: bool
+
+    def of(self, company: str, row: _Row) -> str:
+        customer = str(row.params["id"])
+        return tombstone_id(
+            self.key, company, account_key(customer, row.params["props"].get("domain"))
+        )
+
+
+async def _write(
+    db: Database, entity: str, company: str, rows: list[_Row], tombstones: _Tombstones
+) -> dict[int, str]:
     """One write transaction for the batch; each line's outcome."""
     if not rows:
         return {}
     query = ENTITIES[entity].query
-    params = {"rows": [r.params for r in rows], "company": company}
+    marks = {r.line: tombstones.of(company, r) for r in rows} if entity == "customers" else {}
 
     async def work(tx: WriteTx) -> dict[int, str]:
-        return {int(r["line"]): str(r["outcome"]) for r in await tx.run(query, params)}
+        erased: set[str] = set()
+        if marks:
+            found = await tx.run(TOMBSTONES_FOUND_QUERY, {"ids": sorted(set(marks.values()))})
+            erased = set(found[0]["found"])
+        held = {line for line, mark in marks.items() if mark in erased}
+        outcomes: dict[int, str] = {}
+        if held and tombstones.force:
+            await tx.run(TOMBSTONES_REMOVED_QUERY, {"ids": sorted(erased)})
+        elif held:
+            outcomes = dict.fromkeys(held, "erased")
+        todo = [r.params for r in rows if r.line not in outcomes]
+        if todo:
+            params = {"rows": todo, "company": company}
+            for r in await tx.run(query, params):
+                line = int(r["line"])
+                written = r["outcome"] == "written" and line in held
+                outcomes[line] = "readmitted" if written else str(r["outcome"])
+        return outcomes
 
     return await db.transaction(work)

@@ -23,6 +23,10 @@ _UNIQUE_IDS: tuple[tuple[LiteralString, LiteralString], ...] = (
     ("account_lock_id", "AccountLock"),
     ("tier_discount_id", "TierDiscount"),
     ("scorecard_config_id", "ScorecardConfig"),
+    # Erasure (graph/queries/erasures.py): its records, and the tombstones of
+    # erased accounts that `prm import` looks up by id.
+    ("erasure_id", "Erasure"),
+    ("tombstone_id", "Tombstone"),
 )
 
 _CONSTRAINTS: tuple[LiteralString, ...] = tuple(

@@ -14,6 +14,7 @@ from graph.queries.companies import COMPANY_PROFILE
 VIEWER_QUERY: LiteralString = (
     """
 MATCH (u:User {id: $userId})-[:MEMBER_OF]->(v:Company)
+WHERE u.deactivatedAt IS NULL  // an erased user (graph/commands/erasures.py) is nobody
 CALL (u) {
   OPTIONAL MATCH (u)-[:MANAGES]->(mp:Partnership)
   RETURN collect(mp.id) AS managed

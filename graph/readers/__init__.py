@@ -34,6 +34,7 @@ from graph.readers.courses import CompletionRow, CourseCounts, CourseReader, Cou
 from graph.readers.customers import CustomerQuery, CustomerReader, CustomerRow
 from graph.readers.data_sharing import DataLinkRow, DataSharingReader
 from graph.readers.deals import DealReader, DealRow
+from graph.readers.erasures import ErasureReader
 from graph.readers.explore import (
     AtRiskRow,
     Bucket,
@@ -148,6 +149,10 @@ class GraphReader:
         return ConsentReader(self._scope)
 
     @cached_property
+    def erasures(self) -> ErasureReader:
+        return ErasureReader(self._scope)
+
+    @cached_property
     def mdf(self) -> MdfReader:
         return MdfReader(self._scope)
 
@@ -199,6 +204,7 @@ __all__ = [
     "DataSharingReader",
     "DealReader",
     "DealRow",
+    "ErasureReader",
     "ExploreReader",
     "GraphReader",
     "LinkReadRow",

@@ -59,6 +59,7 @@ _HARNESS_SECRETS = (
     "PRM_CURSOR_SECRET_FILE",
     "NEO4J_PASSWORD_FILE",
     "PRM_METRICS_TOKEN_FILE",
+    "PRM_ERASURE_KEY_FILE",
 )
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
@@ -352,6 +353,7 @@ def production_env(public_key: str, **settings: str) -> dict[str, str]:
         "PRM_JWT_ISSUER": ISSUER,
         "PRM_JWT_AUDIENCE": AUDIENCE,
         "PRM_CURSOR_SECRET": secrets.token_hex(32),
+        "PRM_ERASURE_KEY": secrets.token_hex(32),
         **settings,
     }
     for name in _HARNESS_SECRETS:

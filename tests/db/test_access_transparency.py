@@ -380,6 +380,18 @@ async def test_reads_the_recorder_cannot_keep_are_counted_in_metrics_and_logged(
     assert "3 reads not recorded (queue_full)" in caplog.text
 
 
+async def test_an_erased_customer_leaves_no_read_in_the_log(
+    gateway: Gateway, app: Starlette, db: Database
+) -> None:
+    await ok(gateway, r_rep, "{ customers(first: 50) { edges { node { name } } } }")
+    assert await reads(gateway, app, l1) == of(r_rep, 3, ["IDENTITY"])
+    erase = "mutation($id: ID!) { eraseCustomer(id: $id) { id } }"
+    await ok(gateway, o_exec, erase, {"id": gid("Customer", c1)})
+    assert await reads(gateway, app, l1) == of(r_rep, 2, ["IDENTITY"])
+    left = await db.read("MATCH (x:CustomerRead {customer: $c}) RETURN count(x) AS n", {"c": c1})
+    assert left[0]["n"] == 0
+
+
 async def test_reads_the_database_refuses_to_store_are_counted_as_lost_and_logged(
     app: Starlette, db: Database, proxy: TcpProxy, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -74,6 +74,9 @@ CREATE (:ConsentProposal {id: $request, kind: 'DATA_REQUEST', status: 'PENDING',
   proposerCompany: $partner, answererCompany: $me,
   createdAt: datetime(), expiresAt: datetime() + duration('P14D')})-[:ABOUT]->(own)
 """
+# Erasure: contacts of another company's customer, and of the actor's own company.
+their_contact = b.contact(customer=their_customer)
+my_contact = b.contact(company=me)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ APPROVE_REQUEST = """mutation($id: ID!, $customerIds: [ID!]) {
   approveDataRequest(id: $id, customerIds: $customerIds) { id status } }"""
 CHANGE_LINK = "mutation($id: ID!) { changeDataLink(id: $id, scope: [IDENTITY]) { id } }"
 REQUEST_LINK = "mutation($input: RequestDataLinkInput!) { requestDataLink(input: $input) { id } }"
+ERASE_CUSTOMER = "mutation($id: ID!) { eraseCustomer(id: $id) { id kind } }"
+ERASE_CONTACT = "mutation($id: ID!) { eraseContact(id: $id) { id kind } }"
 COMPLETION = """mutation($courseId: ID!) {
   recordCourseCompletion(courseId: $courseId, score: 90) { score } }"""
 
@@ -287,6 +292,12 @@ CASES: tuple[Case, ...] = (
     ),
     # Catalogue and training of a vendor the actor's company is no partner of.
     Case("updateProduct(id)", me_exec, UPDATE_PRODUCT, "Product", their_product),
+    # Erasure: only the owner's EXECUTIVE erases; to anyone else the object is not there.
+    Case("eraseCustomer(id)", me_exec, ERASE_CUSTOMER, "Customer", their_customer),
+    Case("eraseCustomer(id)", me_exec, ERASE_CUSTOMER, "Customer", partner_customer),
+    Case("eraseCustomer(id)", me_mgr, ERASE_CUSTOMER, "Customer", my_customer),
+    Case("eraseContact(id)", me_exec, ERASE_CONTACT, "Contact", their_contact),
+    Case("eraseContact(id)", me_rep, ERASE_CONTACT, "Contact", my_contact),
     Case(
         "recordCourseCompletion(courseId)",
         me_rep,

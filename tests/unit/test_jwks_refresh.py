@@ -88,6 +88,7 @@ def settings(url: str, **extra: str) -> Settings:
             "PRM_JWT_ISSUER": ISSUER,
             "PRM_JWT_AUDIENCE": AUDIENCE,
             "PRM_CURSOR_SECRET": "c" * 32,
+            "PRM_ERASURE_KEY": "e" * 32,
             **extra,
         }
     )

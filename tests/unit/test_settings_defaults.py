@@ -16,6 +16,7 @@ PROD = {
     "PRM_JWT_ISSUER": "https://idp.test",
     "PRM_JWT_AUDIENCE": "prm",
     "PRM_CURSOR_SECRET": "c" * 32,
+    "PRM_ERASURE_KEY": "e" * 32,
 }
 
 

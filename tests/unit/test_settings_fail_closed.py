@@ -15,6 +15,7 @@ from gateway.settings import (
     check_serving_address,
     is_loopback,
 )
+from graph import DEV_ERASURE_KEY
 from tests.support.process import run_prm
 
 JWKS = "https://idp.test/.well-known/jwks.json"
@@ -25,6 +26,7 @@ PROD = {
     "PRM_JWT_ISSUER": "https://idp.test",
     "PRM_JWT_AUDIENCE": "prm",
     "PRM_CURSOR_SECRET": "c" * 32,
+    "PRM_ERASURE_KEY": "e" * 32,
 }
 
 
@@ -33,7 +35,14 @@ def without(env: dict[str, str], *names: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "missing", ["PRM_CURSOR_SECRET", "PRM_JWT_ISSUER", "PRM_JWT_AUDIENCE", "NEO4J_PASSWORD"]
+    "missing",
+    [
+        "PRM_CURSOR_SECRET",
+        "PRM_JWT_ISSUER",
+        "PRM_JWT_AUDIENCE",
+        "NEO4J_PASSWORD",
+        "PRM_ERASURE_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_each_required_setting(missing: str) -> None:
     with pytest.raises(SettingsError, match=missing):
@@ -60,6 +69,23 @@ def test_a_short_production_cursor_secret_is_refused() -> None:
         Settings.from_env({**PROD, "PRM_CURSOR_SECRET": "c" * 31})
 
 
+@pytest.mark.parametrize("key", [DEV_ERASURE_KEY, "e" * 31])
+def test_production_refuses_the_development_or_a_short_erasure_key(key: str) -> None:
+    with pytest.raises(SettingsError, match="PRM_ERASURE_KEY"):
+        Settings.from_env({**PROD, "PRM_ERASURE_KEY": key})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PRM_AUDIT_RETENTION_DAYS", "0"), ("PRM_AUDIT_SWEEP_SECONDS", "-1")],
+)
+def test_a_retention_that_keeps_nothing_or_a_negative_sweep_is_refused(
+    name: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
 def test_development_derives_the_cursor_secret_from_its_hs256_secret_only() -> None:
     dev = Settings.from_env({"PRM_ENV": "dev", "PRM_JWT_SECRET": "s" * 40})
     assert dev.cursor_secret == "s" * 40
@@ -77,6 +103,7 @@ def test_every_secret_can_be_read_from_a_file(name: str, tmp_path: Path) -> None
         "PRM_JWT_PUBLIC_KEY": "jwt.public_key",
         "PRM_CURSOR_SECRET": "cursor_secret",
         "PRM_METRICS_TOKEN": "metrics_token",
+        "PRM_ERASURE_KEY": "erasure.key",
     }[name]
     assert attrgetter(field)(settings) == value
     assert value not in repr(settings)
