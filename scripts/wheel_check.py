@@ -72,9 +72,22 @@ def tracked_package_data() -> set[str]:
     return {name for name in listed if not name.endswith(".py")}
 
 
-def build_wheel(out: Path) -> Path:
-    step("building the wheel")
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT], cwd=out)
+def clean_copy(into: Path) -> Path:
+    """The checkout's files as a fresh clone has them (uncommitted edits included): a
+    build in the checkout would read its stale ``*.egg-info/SOURCES.txt``, which
+    lists files that the package-data patterns may no longer ship."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT)
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / name)
+    return into
+
+
+def build_wheel(out: Path, source: Path) -> Path:
+    step("building the wheel from a clean copy of the checkout")
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, clean_copy(source)])
     (wheel,) = out.glob("prm_gateway-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -196,10 +209,10 @@ def serve_and_query(venv: Path, work: Path, env: dict[str, str], token: str) -> 
 
 
 def check(python: str, tmp: Path) -> None:
-    dist, venv, work = tmp / "dist", tmp / "venv", tmp / "work"
-    for folder in (dist, work):
+    dist, venv, work, source = tmp / "dist", tmp / "venv", tmp / "work", tmp / "source"
+    for folder in (dist, work, source):
         folder.mkdir()
-    wheel = build_wheel(dist)
+    wheel = build_wheel(dist, source)
 
     step(f"a fresh virtualenv ({python}) in {venv}")
     run([python, "-m", "venv", venv])
