@@ -70,9 +70,17 @@ def neo4j_home() -> Path:
     configured = os.environ.get("PRM_NEO4J_HOME")
     if configured:
         return Path(configured).resolve()
-    if (_SOURCE_ROOT / "pyproject.toml").is_file():
-        return _SOURCE_ROOT / ".neo4j"  # a checkout: where make, CI and the tests look
+    if _is_checkout(_SOURCE_ROOT):
+        return _SOURCE_ROOT / ".neo4j"  # where make, CI and the tests look
     return Path.cwd() / ".neo4j"
+
+
+def _is_checkout(root: Path) -> bool:
+    """This project's checkout: its pyproject.toml beside the packages (never in site-packages)."""
+    try:
+        return 'name = "prm-gateway"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
 
 
 def jars_dir() -> Path:
