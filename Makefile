@@ -4,7 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# The exact versions installed everywhere (make, CI, the wheel check); [project] has ranges.
+CONSTRAINTS := constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum | cut -c1-12)
 SCALE ?= 0.01
 
 export PYTHONDONTWRITEBYTECODE := 1
@@ -14,10 +16,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c $(CONSTRAINTS) -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -126,16 +128,48 @@ browser:
 unit: install pyright-deps
 	$(PY) -m pytest -m "not db" $(PYTEST_ARGS)
 
+## The unit tests (`-m "not db"`) under every Python the package supports (requires-python):
+## 3.11 in .venv, the others each in its own .venv-3.X (git-ignored), all installed with
+## constraints.txt. An interpreter: PYTHON_3_12=/path/to/python3.12, else pyenv's newest
+## 3.12.x, else python3.12 on PATH. CI runs `make unit-other-pythons` after `make test`,
+## which ran the whole suite (the database tests included) on 3.11.
+OTHER_PYTHONS ?= 3.12 3.13
+python_for = $(or $(PYTHON_$(subst .,_,$(1))),$(lastword $(shell ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V)),python$(1))
+
+.PHONY: unit-all-pythons unit-other-pythons $(addprefix unit-py,$(OTHER_PYTHONS))
+unit-all-pythons: unit unit-other-pythons
+
+unit-other-pythons: $(addprefix unit-py,$(OTHER_PYTHONS))
+
+$(addprefix unit-py,$(OTHER_PYTHONS)): unit-py%: pyright-deps
+	@v=$*; venv=.venv-$$v; stamp=$$venv/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum | cut -c1-12); \
+	if [ ! -f $$stamp ]; then \
+	  test -x $$venv/bin/python || $(call python_for,$*) -m venv $$venv; \
+	  $$venv/bin/python -m pip install -q --upgrade pip && \
+	  $$venv/bin/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev]' && \
+	  rm -f $$venv/.installed-* && touch $$stamp; \
+	fi; \
+	echo "[unit] Python $$($$venv/bin/python -c 'import platform; print(platform.python_version())')"; \
+	$$venv/bin/python -m pytest -q -m "not db" $(PYTEST_ARGS)
+
+## The wheel as a new user installs it (scripts/wheel_check.py): built, installed with
+## constraints.txt into a fresh virtualenv outside the checkout, and from there `prm schema`,
+## `prm migrate`, `prm seed`, `prm serve`, one authorized query and /explore against the
+## test Neo4j (whose graph it replaces, as the database tests do).
+.PHONY: wheel-check
+wheel-check: neo4j-test-up
+	$(PY) -m scripts.wheel_check
+
 ## Benchmarks on the `bench` Neo4j (:7689): floor, gateway, @neo4j/graphql (docs/benchmarks.md).
 ## `make bench` is SF1 (`SCALE=10` on request), `make bench-short` the CI check (SF0.05):
 ## it asserts the three systems agree and never asserts a timing. WORKERS = gateway processes.
-BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum | cut -c1-12)
 BENCH_NODE := bench/neo4j_graphql
 WORKERS ?= 2
 BENCH_ARGS ?=
 
-$(BENCH_STAMP): pyproject.toml | $(STAMP)
-	$(PY) -m pip install -q -e '.[dev,bench]'
+$(BENCH_STAMP): pyproject.toml $(CONSTRAINTS) | $(STAMP)
+	$(PY) -m pip install -q -c $(CONSTRAINTS) -e '.[dev,bench]'
 	@rm -f $(VENV)/.bench-installed-*
 	@touch $@
 
@@ -171,4 +205,4 @@ load-short: $(BENCH_STAMP)
 	$(PY) -m scripts.load --short $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
+	rm -rf $(VENV) .venv-3.* dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

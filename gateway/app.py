@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -39,8 +40,23 @@ from policy import default_pricing, default_scorecard, load_policy
 from schema import build_schema, customer_graphql_fields
 
 log = logging.getLogger("prm.gateway")
-#: The analysts' network explorer (web/explore): static files calling /graphql only.
-EXPLORE_PAGE = Path(__file__).resolve().parent.parent / "web" / "explore"
+
+
+class PackageDataError(RuntimeError):
+    """A file the gateway ships with is missing: the package was installed incompletely."""
+
+
+def explore_page() -> Path:
+    """The analysts' network explorer (gateway/explore): static files calling /graphql only.
+
+    Package data, found through importlib.resources. StaticFiles serves a directory, and pip
+    installs a wheel unpacked (an editable install points at the checkout), so the resource
+    is a directory on disk; a zipped import of the gateway is not supported and says so.
+    """
+    page = files("gateway").joinpath("explore")
+    if not isinstance(page, Path) or not page.joinpath("index.html").is_file():
+        raise PackageDataError(f"the /explore page is missing from the installed gateway: {page}")
+    return page
 
 
 def build_state(settings: Settings) -> AppState:
@@ -50,6 +66,7 @@ def build_state(settings: Settings) -> AppState:
     policy.check_customer_fields(customer_graphql_fields(schema))
     default_scorecard()  # a bad scorecard defaults file stops the start too
     default_pricing()  # and so does a bad policy/defaults/pricing.toml
+    explore_page()  # and an install without the /explore page
     persisted = PersistedQueries.from_settings(settings)  # and a bad allow-list file
     db = Database(settings.db)
     metrics = Metrics(token=settings.metrics_token)
@@ -154,7 +171,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/explore", StaticFiles(directory=EXPLORE_PAGE, html=True), name="explore"),
+            Mount("/explore", StaticFiles(directory=explore_page(), html=True), name="explore"),
             Route("/export/customers.{format}", export_endpoint),
             *([Route("/metrics", state.metrics.endpoint)] if settings.metrics else []),
         ],

@@ -1,10 +1,14 @@
 """Provision, start, stop and report a local Neo4j Community server from Maven jars.
 
 Neo4j 5.26 LTS is resolved by Maven (``gateway/neo4j-pom.xml``, package data) into
-``.neo4j/lib`` once; each named instance (``dev`` for ``make run``, ``test``
+``<home>/lib`` once; each named instance (``dev`` for ``make run``, ``test``
 for ``make test``, ``bench`` for ``make bench``) gets its own configuration,
-data and logs under ``.neo4j/<name>/`` and its own loopback Bolt port, so the
+data and logs under ``<home>/<name>/`` and its own loopback Bolt port, so the
 test suite never wipes the demo data.
+
+The home is ``PRM_NEO4J_HOME`` when set; else the checkout's ``.neo4j`` when the
+gateway runs from a checkout (``make install``'s editable install); else, from an
+installed wheel, ``.neo4j`` in the current directory: never inside site-packages.
 
 The server is started the way ``neo4j console`` would start it, but directly:
 nothing else reads ``server.jvm.additional`` or the heap settings, so the JVM
@@ -29,14 +33,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from importlib.resources import as_file, files
 from pathlib import Path
 
-# The checkout: `make install` installs the package in editable mode, so this module is
-# read from <checkout>/gateway/ and the servers' files stay in <checkout>/.neo4j.
-ROOT = Path(__file__).resolve().parent.parent
-HOME = ROOT / ".neo4j"
-LIB = HOME / "lib"
-POM = Path(__file__).with_name("neo4j-pom.xml")
+#: Where this module was imported from: `make install` installs the package in editable
+#: mode, so in a checkout this is <checkout>, and from a wheel it is site-packages.
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
 NEO4J_VERSION = "5.26.30"
 
 # A local, loopback-only server: the password guards against other local
@@ -60,6 +62,31 @@ JVM_FLAGS = [
 ]
 
 
+def neo4j_home() -> Path:
+    """The directory of the jars and of every instance's configuration, data and logs.
+
+    Read at each call, not at import, so that ``PRM_NEO4J_HOME`` set by a caller counts.
+    """
+    configured = os.environ.get("PRM_NEO4J_HOME")
+    if configured:
+        return Path(configured).resolve()
+    if _is_checkout(_SOURCE_ROOT):
+        return _SOURCE_ROOT / ".neo4j"  # where make, CI and the tests look
+    return Path.cwd() / ".neo4j"
+
+
+def _is_checkout(root: Path) -> bool:
+    """This project's checkout: its pyproject.toml beside the packages (never in site-packages)."""
+    try:
+        return 'name = "prm-gateway"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def jars_dir() -> Path:
+    return neo4j_home() / "lib"
+
+
 @dataclass(frozen=True)
 class Instance:
     name: str
@@ -69,7 +96,7 @@ class Instance:
 
     @property
     def home(self) -> Path:
-        return HOME / self.name
+        return neo4j_home() / self.name
 
     @property
     def pid_file(self) -> Path:
@@ -110,30 +137,34 @@ def log(msg: str) -> None:
 
 def ensure_jars() -> None:
     """Resolve the pinned Neo4j jars once; a second run finds them and returns."""
-    marker = LIB / f".complete-{NEO4J_VERSION}"
+    lib = jars_dir()
+    marker = lib / f".complete-{NEO4J_VERSION}"
     if marker.exists():
         return
     mvn = shutil.which("mvn")
     if mvn is None or shutil.which("java") is None:
         raise SystemExit("Java 17 and Maven are needed to provision Neo4j (mvn, java on PATH)")
-    log(f"resolving Neo4j {NEO4J_VERSION} from Maven Central into {LIB}")
-    if LIB.exists():
-        shutil.rmtree(LIB)
-    LIB.mkdir(parents=True)
-    subprocess.run(  # noqa: S603 - fixed argument list, no shell
-        [
-            mvn,
-            "-q",
-            "-B",
-            "-f",
-            str(POM),
-            "dependency:copy-dependencies",
-            f"-DoutputDirectory={LIB}",
-            "-DincludeScope=runtime",
-        ],
-        check=True,
-    )
-    if not any(LIB.glob(f"neo4j-{NEO4J_VERSION}.jar")):
+    log(f"resolving Neo4j {NEO4J_VERSION} from Maven Central into {lib}")
+    if lib.exists():
+        shutil.rmtree(lib)
+    lib.mkdir(parents=True)
+    # The pom is package data: Maven needs a file, which as_file gives (the file itself
+    # from an unpacked install, a temporary copy otherwise).
+    with as_file(files("gateway").joinpath("neo4j-pom.xml")) as pom:
+        subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(pom),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={lib}",
+                "-DincludeScope=runtime",
+            ],
+            check=True,
+        )
+    if not any(lib.glob(f"neo4j-{NEO4J_VERSION}.jar")):
         raise SystemExit("Maven finished but the neo4j jar is missing")
     marker.touch()
 
@@ -241,7 +272,7 @@ def up(inst: Instance) -> None:
     cmd = [
         java,
         "-cp",
-        f"{LIB}/*",
+        f"{jars_dir()}/*",
         f"-Xms{inst.heap}",
         f"-Xmx{inst.heap}",
         *JVM_FLAGS,

@@ -6,6 +6,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -140,7 +141,8 @@ class Settings:
     db: DatabaseConfig = field(default_factory=_dev_database)
     jwt: JwtSettings = field(default_factory=JwtSettings)
     cursor_secret: str = field(default="", repr=False)
-    policy_file: Path = DEFAULT_POLICY_FILE
+    #: The shipped policy (package data) unless PRM_POLICY_FILE names a file.
+    policy_file: Traversable = DEFAULT_POLICY_FILE
     #: Query limits and page sizes; AppState's copy also carries the schema whose
     #: list caps price the cost.
     limits: Limits = field(default_factory=Limits)
@@ -257,6 +259,9 @@ class Settings:
             raise SettingsError("PRM_ENV=prod needs PRM_JWT_ISSUER and PRM_JWT_AUDIENCE")
         # Never derived from a public key or a URL: anyone could forge cursors with those.
         cursor_secret = secret("PRM_CURSOR_SECRET", None if prod else jwt_secret)
+        policy_path = get("PRM_POLICY_FILE")
+        # The operator's file, else the shipped one (package data, not a path in a checkout).
+        policy_file = Path(policy_path) if policy_path else d.policy_file
         if prod and (cursor_secret is None or len(cursor_secret) < MIN_CURSOR_SECRET):
             raise SettingsError(
                 f"PRM_ENV=prod needs PRM_CURSOR_SECRET(_FILE) of at least {MIN_CURSOR_SECRET}"
@@ -304,7 +309,7 @@ class Settings:
                 ),
             ),
             cursor_secret=cursor_secret or d.cursor_secret,
-            policy_file=Path(text("PRM_POLICY_FILE", str(d.policy_file))),
+            policy_file=policy_file,
             limits=Limits(
                 max_depth=integer("PRM_MAX_DEPTH", d.limits.max_depth),
                 max_aliases=integer("PRM_MAX_ALIASES", d.limits.max_aliases),

@@ -5,12 +5,15 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 from policy._model import CUSTOMER_OPEN_FIELDS, FieldGroup, Tier
 
-DEFAULT_POLICY_FILE = Path(__file__).with_name("default-policy.toml")
+#: Package data, read through importlib.resources: the same from a checkout and from a wheel.
+#: A file of the operator's (``PRM_POLICY_FILE``) is a ``Path``, which is a ``Traversable`` too.
+DEFAULT_POLICY_FILE: Traversable = files("policy").joinpath("default-policy.toml")
 
 
 class PolicyError(ValueError):
@@ -63,7 +66,7 @@ def _group(value: object, where: str) -> FieldGroup:
     return FieldGroup(value)
 
 
-def load_policy(path: Path = DEFAULT_POLICY_FILE) -> Policy:
+def load_policy(path: Traversable = DEFAULT_POLICY_FILE) -> Policy:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -15,14 +15,16 @@ import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 from policy._actions import Actor
 from policy._model import Role, Tier
 from policy._policy import PolicyError
 
-DEFAULT_PRICING_FILE = Path(__file__).parent / "defaults" / "pricing.toml"
+#: Package data, read through importlib.resources (a checkout and a wheel alike).
+DEFAULT_PRICING_FILE: Traversable = files("policy").joinpath("defaults", "pricing.toml")
 MAX_DISCOUNT_PCT = 100.0
 _TIER_RANK = {Tier.LOW: 0, Tier.MEDIUM: 1, Tier.HIGH: 2}
 
@@ -61,7 +63,7 @@ def parse_pricing(raw: Mapping[str, object], where: str = "pricing") -> Pricing:
     return Pricing(discount_pct=MappingProxyType(discounts))
 
 
-def load_pricing(path: Path = DEFAULT_PRICING_FILE) -> Pricing:
+def load_pricing(path: Traversable = DEFAULT_PRICING_FILE) -> Pricing:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

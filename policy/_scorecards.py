@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import TypeGuard
 
@@ -23,7 +24,8 @@ from policy._actions import Actor
 from policy._model import Role, Tier
 from policy._policy import PolicyError
 
-DEFAULT_SCORECARD_FILE = Path(__file__).parent / "defaults" / "scorecard.toml"
+#: Package data, read through importlib.resources (a checkout and a wheel alike).
+DEFAULT_SCORECARD_FILE: Traversable = files("policy").joinpath("defaults", "scorecard.toml")
 
 
 class Criterion(StrEnum):
@@ -151,7 +153,9 @@ def parse_scorecard_file(raw: Mapping[str, object], where: str = "scorecard") ->
         raise ScorecardConfigError(f"{where}: {exc}", field="file") from exc
 
 
-def load_scorecard_defaults(path: Path = DEFAULT_SCORECARD_FILE) -> ScorecardConfig:
+def load_scorecard_defaults(
+    path: Traversable = DEFAULT_SCORECARD_FILE,
+) -> ScorecardConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
