@@ -213,7 +213,8 @@ def _merged(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             by_key[row["key"]] = row
         else:
             seen["groups"] = seen["groups"] + [g for g in row["groups"] if g not in seen["groups"]]
-    return list(by_key.values())
+    # Sorted by customer: batches from several workers lock customers in one order.
+    return sorted(by_key.values(), key=lambda row: (row["customer"], row["key"]))
 
 
 async def sweep_reads(db: Database, retention_days: int, *, batch: int = 10_000) -> int:

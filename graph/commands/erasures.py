@@ -48,6 +48,7 @@ from graph.queries.erasures import (
     LINK_PURPOSES_SCRUBBED_QUERY,
     OLD_AUDIT_EVENTS_DELETED_QUERY,
     PEOPLE_WITH_EMAIL_QUERY,
+    PROPOSAL_CUSTOMERS_SCRUBBED_QUERY,
     TOMBSTONES_MERGED_QUERY,
     USERS_SCRUBBED_QUERY,
 )
@@ -195,6 +196,7 @@ async def _apply(tx: WriteTx, removal: Removal, erasure_id: str) -> Counts:
     users = (await tx.run(USERS_SCRUBBED_QUERY, {"ids": removal.users}))[0]
     audit = await _scrub_audit(tx, removal, erasure_id)
     await tx.run(LINK_PURPOSES_SCRUBBED_QUERY, {"values": sorted(removal.values), "erased": ERASED})
+    await tx.run(PROPOSAL_CUSTOMERS_SCRUBBED_QUERY, {"ids": removal.customers})
     tombstones = (await tx.run(TOMBSTONES_MERGED_QUERY, {"ids": sorted(removal.tombstones)}))[0]
     return Counts(
         customers=int(erased["customers"]),

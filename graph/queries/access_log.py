@@ -16,8 +16,17 @@ from typing import LiteralString
 
 #: A batch of reads from the recorder (graph/access_log.py); ``$reads`` rows are
 #: {key, link, user, customer, day (a date), groups}. One statement per batch.
+# The customer is matched and locked first: a read of a customer erased meanwhile is not
+# written, whichever commits first (erasure takes the same lock at its start,
+# graph/queries/erasures.py), so an erased customer leaves no trace of who read it.
 RECORD_READS_STATEMENT: LiteralString = """
 UNWIND $reads AS r
+MATCH (c:Customer {id: r.customer})
+SET c._lock = true REMOVE c._lock
+// Found again once the lock is held: an erasure that held it first has committed, and
+// its customer is gone (a SET on a node deleted meanwhile does not fail).
+WITH r
+MATCH (:Customer {id: r.customer})
 MERGE (x:CustomerRead {key: r.key})
   ON CREATE SET x.link = r.link, x.user = r.user, x.customer = r.customer,
                 x.day = r.day, x.groups = r.groups

@@ -152,13 +152,23 @@ SET a.detail = row.detail, a.targetId = row.targetId, a.erasedAt = datetime()
 RETURN count(a) AS scrubbed
 """
 
-# Free text an owner wrote about a link ("joint selling to <account>") is searched like
-# the audit details: a purpose that names an erased value loses its text.
+# Free text written about a link or a data request ("joint selling to <account>") is
+# searched like the audit details: a purpose that names an erased value loses its text.
 LINK_PURPOSES_SCRUBBED_QUERY: LiteralString = """
-MATCH (l:DataLink)
-WHERE l.purpose IS NOT NULL AND any(v IN $values WHERE toLower(l.purpose) CONTAINS v)
+MATCH (l)
+WHERE (l:DataLink OR l:ConsentProposal) AND l.purpose IS NOT NULL
+  AND any(v IN $values WHERE toLower(l.purpose) CONTAINS v)
 SET l.purpose = $erased
 RETURN count(l) AS scrubbed
+"""
+
+# A data request lists the customers it asked for (graph/queries/consent.py): an erased
+# customer's id leaves every such list, pending or answered.
+PROPOSAL_CUSTOMERS_SCRUBBED_QUERY: LiteralString = """
+MATCH (cp:ConsentProposal)
+WHERE any(x IN coalesce(cp.customerIds, []) WHERE x IN $ids)
+SET cp.customerIds = [x IN cp.customerIds WHERE NOT x IN $ids]
+RETURN count(cp) AS scrubbed
 """
 
 # A keyed hash of (owner, account key): `prm import` refuses the account again unless

@@ -392,6 +392,22 @@ async def test_an_erased_customer_leaves_no_read_in_the_log(
     assert left[0]["n"] == 0
 
 
+async def test_a_read_written_after_its_customer_was_erased_is_not_kept(
+    gateway: Gateway, app: Starlette, db: Database
+) -> None:
+    # The recorder writes after the request: a read made just before an erasure may
+    # reach the database after it. It must not bring the erased customer's id back.
+    viewer = await load_viewer(db, r_rep, app.state.prm.policy)
+    log = ReadLog(viewer)
+    log.note(await _shared_row(app, viewer, c2), {_group("IDENTITY")})
+    erase = "mutation($id: ID!) { eraseCustomer(id: $id) { id } }"
+    await ok(gateway, o_exec, erase, {"id": gid("Customer", c2)})
+    app.state.prm.recorder.record(log)
+    await app.state.prm.recorder.flush()
+    left = await db.read("MATCH (x:CustomerRead {customer: $c}) RETURN count(x) AS n", {"c": c2})
+    assert left[0]["n"] == 0
+
+
 async def test_reads_the_database_refuses_to_store_are_counted_as_lost_and_logged(
     app: Starlette, db: Database, proxy: TcpProxy, caplog: pytest.LogCaptureFixture
 ) -> None:

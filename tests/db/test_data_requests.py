@@ -174,3 +174,17 @@ async def test_two_concurrent_approvals_create_one_link(gateway: Gateway, db: Da
     assert sorted(tuple(r.codes()) for r in results) == [(), ("INVALID_TRANSITION",)]
     rows = await db.read("MATCH (l:DataLink) RETURN count(l) AS n", {})
     assert rows[0]["n"] == 1
+
+
+async def test_an_erased_customer_leaves_the_requests_that_named_it(
+    gateway: Gateway, db: Database
+) -> None:
+    name = (await db.read("MATCH (c:Customer {id: $id}) RETURN c.name AS n", {"id": c1}))[0]["n"]
+    asked = await ask(gateway, purpose=f"joint selling to {name}")
+    erase = "mutation($id: ID!) { eraseCustomer(id: $id) { id } }"
+    await gateway.ok(o_exec, erase, {"id": gid("Customer", c1)})
+    query = "query($id: ID!) { node(id: $id) { ... on ConsentProposal { customerIds purpose } } }"
+    for viewer in (r_exec, o_exec):
+        node = (await gateway.ok(viewer, query, {"id": asked["id"]}))["node"]
+        assert node["customerIds"] == [gid("Customer", c2)]
+        assert name.lower() not in (node["purpose"] or "").lower()
